@@ -1,0 +1,63 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Provincial admin")
+    OFFICER = "officer", _("Regency officer")
+    COMPANION = "companion", _("Companion")
+    EVALUATOR = "evaluator", _("Evaluator")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+
+
+class User(AbstractUser):
+    """A person who signs in. Scope: admins see the province; officers and auditors their regencies;
+    a companion the KUBE assigned to them (through the Companion linked to this user); evaluators
+    pseudonymised data only. A user with no role, or a regional role with no region, sees nothing."""
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, blank=True)
+    regencies = models.ManyToManyField(
+        "regions.Region",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "kabupaten_kota"},
+        verbose_name=_("regencies/cities"),
+    )
+
+    @property
+    def is_province_admin(self) -> bool:
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+    @cached_property
+    def regency_codes(self) -> list[str]:
+        return list(self.regencies.values_list("code", flat=True))
+
+    def get_role_display_safe(self) -> str:
+        return str(Role(self.role).label) if self.role else str(_("no role"))
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a hash is stored; the token is shown once when created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

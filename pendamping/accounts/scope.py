@@ -1,0 +1,24 @@
+"""The one rule for which rows a user may see, used by every model's `visible_to(user)`."""
+
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+
+from pendamping.accounts.models import Role
+
+M = TypeVar("M")
+
+
+def scoped(qs: QuerySet[Any], user: Any, *, regency: str, companion: Q | None) -> QuerySet[Any]:
+    """Deny by default. `regency` is the lookup to the row's regency code; `companion` selects the rows a
+    companion may see through their active assignments (None: companions see none of this model)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    if user.role in (Role.OFFICER, Role.AUDITOR):
+        codes = user.regency_codes
+        return qs.filter(**{f"{regency}__in": codes}) if codes else qs.none()
+    if user.role == Role.COMPANION and companion is not None:
+        return qs.filter(companion)
+    return qs.none()

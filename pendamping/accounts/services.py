@@ -1,0 +1,47 @@
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from pendamping.accounts.models import ApiToken, Role, User
+from pendamping.audit.services import audit_record, snapshot
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, password: str, role: str, regency_codes: list[str] | None = None, **extra: Any
+) -> User:
+    user = User(username=username, role=Role(role), **extra)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    if regency_codes:
+        user.regencies.set(regency_codes)
+    audit_record(actor=actor, action="create", obj=user, after={**snapshot(user), "password": "***"})
+    return user
+
+
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Return the token row and the raw token; the raw token is never stored."""
+    raw = "pdp_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[4:12], digest=ApiToken.hash(raw))
+    return token, raw
+
+
+def token_authenticate(*, raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def token_revoke(*, user: User, token_id: int) -> None:
+    ApiToken.objects.filter(user=user, pk=token_id).update(revoked_at=timezone.now())
