@@ -5,19 +5,19 @@ from typing import Any
 
 from pendamping.accounts.models import Role
 
-A, O, C, E, AU = Role.ADMIN, Role.OFFICER, Role.COMPANION, Role.EVALUATOR, Role.AUDITOR
+A, OF, C, E, AU = Role.ADMIN, Role.OFFICER, Role.COMPANION, Role.EVALUATOR, Role.AUDITOR
 
 MATRIX: dict[str, frozenset[str]] = {
-    "registry.view": frozenset({A, O, C, AU}),
-    "family.change": frozenset({A, O}),
-    "group.change": frozenset({A, O}),
-    "membership.change": frozenset({A, O}),
-    "grant.change": frozenset({A, O}),
-    "companion.view": frozenset({A, O, AU}),
-    "companion.change": frozenset({A, O}),
-    "assignment.change": frozenset({A, O}),
-    "nik.unmasked": frozenset({A, O}),
-    "audit.view": frozenset({A, O, AU}),
+    "registry.view": frozenset({A, OF, C, AU}),
+    "family.change": frozenset({A, OF}),
+    "group.change": frozenset({A, OF}),
+    "membership.change": frozenset({A, OF}),
+    "grant.change": frozenset({A, OF}),
+    "companion.view": frozenset({A, OF, AU}),
+    "companion.change": frozenset({A, OF}),
+    "assignment.change": frozenset({A, OF}),
+    "nik.unmasked": frozenset({A, OF}),
+    "audit.view": frozenset({A, OF, AU}),
     "users.manage": frozenset({A}),
 }
 

@@ -11,7 +11,13 @@ from pendamping.audit.services import audit_record, snapshot
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, password: str, role: str, regency_codes: list[str] | None = None, **extra: Any
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    regency_codes: list[str] | None = None,
+    **extra: Any,
 ) -> User:
     user = User(username=username, role=Role(role), **extra)
     validate_password(password, user)

@@ -37,7 +37,5 @@ def parse_rupiah(value: object) -> int:
     elif re.fullmatch(r"\d+[.,]\d{1,2}", text):
         raise AmountError(_("Amount must be whole rupiah (no cents): %(v)s") % {"v": value})
     else:
-        raise AmountError(
-            _("Not a rupiah amount: %(v)s (write digits, e.g. 1500000 or 1.500.000).") % {"v": value}
-        )
+        raise AmountError(_("Not a rupiah amount: %(v)s (write digits, e.g. 1500000 or 1.500.000).") % {"v": value})
     return -amount if negative else amount

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _DIGITS16 = re.compile(r"\d{16}")
@@ -47,13 +48,11 @@ def parse_nik(value: object, *, today: dt.date | None = None) -> NikInfo:
         raise NikError(_("NIK digits 9-10 (month of birth) must be 01-12."))
     if serial == "0000":
         raise NikError(_("NIK serial number (last 4 digits) cannot be 0000."))
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     try:
         birth = dt.date(_birth_year(yy, today), month, day)
     except ValueError:
-        raise NikError(
-            _("NIK holds an impossible birth date (%(d)02d-%(m)02d).") % {"d": day, "m": month}
-        ) from None
+        raise NikError(_("NIK holds an impossible birth date (%(d)02d-%(m)02d).") % {"d": day, "m": month}) from None
     return NikInfo(nik=nik, region_prefix=nik[:6], sex=sex, birth_date=birth)
 
 

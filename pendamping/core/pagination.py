@@ -28,9 +28,9 @@ class Page:
 def paginate(qs: QuerySet[Any], *, page: object, page_size: object = None, max_size: int | None = None) -> Page:
     limit = max_size or settings.PENDAMPING["API_MAX_PAGE_SIZE"]
     try:
-        size = min(max(int(str(page_size)), 1), limit) if page_size not in (None, "") else settings.PENDAMPING[
-            "PAGE_SIZE"
-        ]
+        size = (
+            min(max(int(str(page_size)), 1), limit) if page_size not in (None, "") else settings.PENDAMPING["PAGE_SIZE"]
+        )
     except ValueError:
         size = settings.PENDAMPING["PAGE_SIZE"]
     paginator = Paginator(qs, size)
@@ -40,5 +40,10 @@ def paginate(qs: QuerySet[Any], *, page: object, page_size: object = None, max_s
         p = paginator.page(1)
     except EmptyPage:
         p = paginator.page(paginator.num_pages)
-    return Page(items=list(p.object_list), number=p.number, num_pages=paginator.num_pages, count=paginator.count,
-                page_size=size)
+    return Page(
+        items=list(p.object_list),
+        number=p.number,
+        num_pages=paginator.num_pages,
+        count=paginator.count,
+        page_size=size,
+    )

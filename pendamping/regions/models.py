@@ -18,7 +18,12 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100, db_index=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     edition = models.CharField(_("Kepmendagri edition"), max_length=60, default=DEFAULT_EDITION)
 

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from pendamping.regions.models import DEFAULT_EDITION, Region
 
 BUNDLED_CSV = Path(__file__).parent / "data" / "wilayah_jatim.csv"
-_LEVEL_BY_DOTS = {0: Region.Level.PROVINCE, 1: Region.Level.REGENCY, 2: Region.Level.DISTRICT, 3: Region.Level.VILLAGE}
+_LEVEL_BY_DOTS = {
+    0: Region.Level.PROVINCE,
+    1: Region.Level.REGENCY,
+    2: Region.Level.DISTRICT,
+    3: Region.Level.VILLAGE,
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,9 @@ def _read_rows(path: Path) -> list[Region]:
         reader = csv.DictReader(fh)
         missing = {"kode", "nama", "tingkat"} - set(reader.fieldnames or [])
         if missing:
-            raise ValidationError(_("%(file)s: missing columns %(cols)s") % {"file": path.name, "cols": sorted(missing)})
+            raise ValidationError(
+                _("%(file)s: missing columns %(cols)s") % {"file": path.name, "cols": sorted(missing)}
+            )
         for line, row in enumerate(reader, start=2):
             code, name, level = row["kode"].strip(), row["nama"].strip(), row["tingkat"].strip()
             expected = _LEVEL_BY_DOTS.get(code.count("."))
@@ -49,13 +56,16 @@ def regions_load(*, path: Path = BUNDLED_CSV, edition: str = DEFAULT_EDITION) ->
     for r in rows:
         r.edition = edition
         if r.parent_id and r.parent_id not in known and not Region.objects.filter(code=r.parent_id).exists():
-            raise ValidationError(_("%(file)s: region %(code)s has no parent %(p)s") % {
-                "file": path.name, "code": r.code, "p": r.parent_id})
+            raise ValidationError(
+                _("%(file)s: region %(code)s has no parent %(p)s")
+                % {"file": path.name, "code": r.code, "p": r.parent_id}
+            )
     new = [r for r in rows if r.code not in existing]
     changed = [
-        r for r in rows
-        if r.code in existing and (existing[r.code].name, existing[r.code].level, existing[r.code].edition)
-        != (r.name, r.level, r.edition)
+        r
+        for r in rows
+        if r.code in existing
+        and (existing[r.code].name, existing[r.code].level, existing[r.code].edition) != (r.name, r.level, r.edition)
     ]
     with transaction.atomic():
         Region.objects.bulk_create(new, batch_size=2000)

@@ -13,9 +13,7 @@ from pendamping.core.nik import mask_number
 
 def _assigned_group_ids(user: Any) -> models.QuerySet["Group"]:
     """KUBE the user accompanies now (relations named as strings: the registry does not import companions)."""
-    return Group.objects.filter(
-        assignments__companion__user=user, assignments__ended_on__isnull=True
-    ).values("pk")
+    return Group.objects.filter(assignments__companion__user=user, assignments__ended_on__isnull=True).values("pk")
 
 
 class FamilyQuerySet(models.QuerySet["Family"]):
@@ -163,9 +161,7 @@ class Group(models.Model):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["regency", "name", "id"], name="group_regency_name")]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(sector="other") | ~Q(sector_other=""), name="group_other_sector_named"
-            )
+            models.CheckConstraint(condition=~Q(sector="other") | ~Q(sector_other=""), name="group_other_sector_named")
         ]
 
     def __str__(self) -> str:
@@ -275,7 +271,10 @@ class Grant(models.Model):
 class TrancheQuerySet(models.QuerySet["Tranche"]):
     def visible_to(self, user: Any) -> "TrancheQuerySet":
         return scoped(
-            self, user, regency="grant__group__regency_id", companion=Q(grant__group__in=_assigned_group_ids(user))
+            self,
+            user,
+            regency="grant__group__regency_id",
+            companion=Q(grant__group__in=_assigned_group_ids(user)),
         )
 
 

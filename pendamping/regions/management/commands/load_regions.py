@@ -25,6 +25,4 @@ class Command(BaseCommand):
                 result = regions_load(path=opts["file"], edition=opts["edition"])
         except (ValidationError, OSError) as exc:
             raise CommandError(str(exc.messages[0] if isinstance(exc, ValidationError) else exc)) from exc
-        self.stdout.write(
-            f"regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
-        )
+        self.stdout.write(f"regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")

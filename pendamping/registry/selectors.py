@@ -1,0 +1,129 @@
+"""Registry reads: scoped, filtered, with the joins a page needs and no query per row."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from pendamping.registry.models import Family, Grant, Group, Membership, Tranche
+
+ORDERINGS = {"name", "-name", "created", "-created"}
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    """Filters common to the lists. Region filters take Kemendagri codes; anything else is ignored."""
+
+    q: str = ""
+    regency: str = ""
+    kecamatan: str = ""
+    desa: str = ""
+    status: str = ""
+    sector: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> "RegistryFilters":
+        return cls(**{k: str(params.get(k, "") or "").strip()[:60] for k in cls.__dataclass_fields__})
+
+
+def _code(value: str, dots: int) -> str | None:
+    """Accept a region code of the right depth only, so a forged filter cannot widen a query."""
+    pattern = r"\d{2}" + r"\.\d{2}" * min(dots, 2) + (r"\.\d{4}" if dots == 3 else "")
+    return value if re.fullmatch(pattern, value) else None
+
+
+def _region_filters(qs: QuerySet[Any], f: RegistryFilters, *, desa: str, regency: str) -> QuerySet[Any]:
+    if code := _code(f.regency, 1):
+        qs = qs.filter(**{regency: code})
+    if code := _code(f.kecamatan, 2):
+        qs = qs.filter(**{f"{desa}__parent_id": code})
+    if code := _code(f.desa, 3):
+        qs = qs.filter(**{desa: code})
+    return qs
+
+
+def family_list(*, user: Any, filters: RegistryFilters) -> QuerySet[Family]:
+    qs = Family.objects.visible_to(user).select_related("desa", "desa__parent", "regency")
+    qs = _region_filters(qs, filters, desa="desa_id", regency="regency_id")
+    if filters.status in Family.Status.values:
+        qs = qs.filter(status=filters.status)
+    q = filters.q
+    if q.isdigit() and len(q) >= 6:
+        qs = (
+            qs.filter(Q(nik__startswith=q) | Q(kk_number__startswith=q))
+            if len(q) < 16
+            else qs.filter(Q(nik=q) | Q(kk_number=q))
+        )
+    elif q:
+        qs = qs.filter(head_name__icontains=q)
+    return qs.order_by("head_name", "id")
+
+
+def family_get(*, user: Any, pk: Any) -> Family:
+    """Raises Family.DoesNotExist when the row does not exist or is out of the user's scope (a 404 either way)."""
+    return Family.objects.visible_to(user).select_related("desa", "desa__parent", "regency").get(pk=pk)
+
+
+def family_memberships(*, family: Family) -> QuerySet[Membership]:
+    return family.memberships.select_related("group", "group__desa").order_by("-joined_on")
+
+
+def group_list(*, user: Any, filters: RegistryFilters) -> QuerySet[Group]:
+    qs = Group.objects.visible_to(user).select_related("desa", "desa__parent", "regency")
+    qs = _region_filters(qs, filters, desa="desa_id", regency="regency_id")
+    if filters.status in Group.Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.sector in Group.Sector.values:
+        qs = qs.filter(sector=filters.sector)
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(code__startswith=filters.q))
+    current = Q(memberships__left_on__isnull=True)
+    return qs.annotate(member_count=Count("memberships", filter=current)).order_by("name", "id")
+
+
+def group_get(*, user: Any, pk: Any) -> Group:
+    return Group.objects.visible_to(user).select_related("desa", "desa__parent", "regency", "scheme").get(pk=pk)
+
+
+def group_members(*, group: Group, include_past: bool = False) -> QuerySet[Membership]:
+    qs = group.memberships.select_related("family")
+    if not include_past:
+        qs = qs.filter(left_on__isnull=True)
+    return qs.order_by("left_on", "role", "family__head_name")
+
+
+def group_grants(*, group: Group) -> QuerySet[Grant]:
+    return (
+        group.grants.prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        .annotate(disbursed=Sum("tranches__amount"))
+        .order_by("-year", "id")
+    )
+
+
+def grant_list(*, user: Any, filters: RegistryFilters, year: int | None = None) -> QuerySet[Grant]:
+    qs = Grant.objects.visible_to(user).select_related("group", "group__desa", "group__regency")
+    qs = _region_filters(qs, filters, desa="group__desa_id", regency="group__regency_id")
+    if year:
+        qs = qs.filter(year=year)
+    if filters.q:
+        qs = qs.filter(group__name__icontains=filters.q)
+    return qs.annotate(disbursed=Sum("tranches__amount")).order_by("-year", "group__name", "id")
+
+
+def grant_get(*, user: Any, pk: Any) -> Grant:
+    return (
+        Grant.objects.visible_to(user)
+        .select_related("group", "group__regency")
+        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        .get(pk=pk)
+    )
+
+
+def families_addable(*, user: Any, group: Group, q: str = "", limit: int = 20) -> QuerySet[Family]:
+    """Families of the KUBE's village, visible to the user, active and in no KUBE now (for the member picker)."""
+    qs = Family.objects.visible_to(user).filter(desa_id=group.desa_id, status=Family.Status.ACTIVE)
+    qs = qs.exclude(pk__in=Membership.objects.filter(left_on__isnull=True).values("family_id"))
+    if q:
+        qs = qs.filter(Q(head_name__icontains=q) | Q(nik__startswith=q))
+    return qs.order_by("head_name")[:limit]

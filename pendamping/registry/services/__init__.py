@@ -1,0 +1,31 @@
+"""Registry writes: families, KUBE and members, grants. Import from here."""
+
+from pendamping.registry.services._common import nik_warnings
+from pendamping.registry.services.families import family_create, family_delete, family_update
+from pendamping.registry.services.grants import grant_create, grant_update, tranche_add
+from pendamping.registry.services.groups import (
+    group_create,
+    group_delete,
+    group_set_status,
+    group_update,
+    membership_add,
+    membership_end,
+    membership_set_role,
+)
+
+__all__ = [
+    "family_create",
+    "family_delete",
+    "family_update",
+    "grant_create",
+    "grant_update",
+    "group_create",
+    "group_delete",
+    "group_set_status",
+    "group_update",
+    "membership_add",
+    "membership_end",
+    "membership_set_role",
+    "nik_warnings",
+    "tranche_add",
+]
