@@ -1,2 +1,9 @@
+from django.urls import path
+
+from pendamping.registry.views import families, groups
+
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    *families.urlpatterns,
+    *groups.urlpatterns,
+]
