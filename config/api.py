@@ -1,5 +1,28 @@
-"""The Ninja root: one API, a router per app, the same services as the pages."""
+"""The Ninja root: one API, a router per app, the same services as the pages.
+
+Every endpoint needs a bearer token (`Authorization: Bearer pdp_…`, from POST /api/auth/token) or the
+browser's session (with the CSRF token on writes), except the token endpoint itself. Errors always have
+the shape {"error": {"code", "message", "fields"}}."""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Pendamping API", version="1", urls_namespace="api")
+from pendamping.accounts.api import SessionAuth, TokenAuth
+from pendamping.accounts.api import router as accounts_router
+from pendamping.companions.api import router as companions_router
+from pendamping.core.api_support import AnonThrottle, UserThrottle, install_error_handlers
+from pendamping.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Pendamping API",
+    version="1",
+    description=__doc__ or "",
+    urls_namespace="api",
+    # The token first: a client that sends one is judged by it alone, whatever cookies ride along.
+    auth=[TokenAuth(), SessionAuth()],
+    throttle=[AnonThrottle(), UserThrottle()],
+)
+install_error_handlers(api)
+
+api.add_router("", accounts_router)
+api.add_router("", registry_router)
+api.add_router("", companions_router)

@@ -34,6 +34,7 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Return the token row and the raw token; the raw token is never stored."""
     raw = "pdp_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[4:12], digest=ApiToken.hash(raw))
+    audit_record(actor=user, action="create", obj=token, after={"name": name, "prefix": token.prefix})
     return token, raw
 
 
@@ -50,4 +51,15 @@ def token_authenticate(*, raw: str) -> User | None:
 
 
 def token_revoke(*, user: User, token_id: int) -> None:
-    ApiToken.objects.filter(user=user, pk=token_id).update(revoked_at=timezone.now())
+    token = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).first()
+    if token is None:
+        return
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=user,
+        action="update",
+        obj=token,
+        before={"revoked_at": None},
+        after={"revoked_at": token.revoked_at.isoformat()},
+    )

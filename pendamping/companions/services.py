@@ -140,7 +140,7 @@ def assignment_create(
 @transaction.atomic
 def assignment_end(*, actor: Any, assignment: Assignment, ended_on: dt.date, reason: str = "") -> Assignment:
     require(actor, "assignment.change")
-    assignment = Assignment.objects.select_for_update().select_related("group").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("group").get(pk=assignment.pk)
     require_regency(actor, assignment.group.regency_id, field="group")
     if assignment.ended_on is not None:
         raise ValidationError(_("This assignment has already ended."))

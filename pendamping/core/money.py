@@ -1,10 +1,15 @@
-"""Rupiah amounts as typed by people: "1.500.000", "Rp 1.500.000,00", "1500000". Whole rupiah only."""
+"""Rupiah amounts as typed by people: "1.500.000", "Rp 1.500.000,00", "Rp 1.500.000,-", "1500000".
+Whole rupiah only."""
 
+import math
 import re
 
 from django.utils.translation import gettext as _
 
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+# ASCII digits only: `\d` and str.isdigit() also accept "²" or "١٢٣", which int() then refuses or misreads.
+_PLAIN = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+_CENTS = re.compile(r"[0-9]+[.,][0-9]{1,2}")
 
 
 class AmountError(ValueError):
@@ -19,22 +24,24 @@ def parse_rupiah(value: object) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AmountError(_("Amount must be a number of rupiah."))
         if value != int(value):
             raise AmountError(_("Amount must be whole rupiah (no cents)."))
         return int(value)
     text = str(value).strip()
     text = re.sub(r"^(rp\.?)\s*", "", text, flags=re.IGNORECASE).replace(" ", "")
     negative = text.startswith("-")
-    text = text.lstrip("-")
-    if text.endswith(",00") or text.endswith(",0"):
+    text = text.removeprefix("-")
+    if text.endswith((",00", ",0", ",-")):  # "Rp 1.500.000,-" is the usual way to write a whole amount
         text = text.rsplit(",", 1)[0]
-    if text.isdigit():
+    if _PLAIN.fullmatch(text):
         amount = int(text)
     elif _GROUPED.fullmatch(text):
         amount = int(text.replace(".", ""))
     elif not text:
         raise AmountError(_("Amount is empty."))
-    elif re.fullmatch(r"\d+[.,]\d{1,2}", text):
+    elif _CENTS.fullmatch(text):
         raise AmountError(_("Amount must be whole rupiah (no cents): %(v)s") % {"v": value})
     else:
         raise AmountError(_("Not a rupiah amount: %(v)s (write digits, e.g. 1500000 or 1.500.000).") % {"v": value})

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-_DIGITS16 = re.compile(r"\d{16}")
+# ASCII only: `\d` also matches full-width and other Unicode digits, which must never reach the database.
+_DIGITS16 = re.compile(r"[0-9]{16}")
 
 
 class NikError(ValueError):
@@ -23,10 +24,17 @@ class NikInfo:
     birth_date: dt.date
 
 
-def _birth_year(two_digits: int, today: dt.date) -> int:
-    # A two-digit year in the future can only be the previous century.
-    year = 2000 + two_digits
-    return year if year <= today.year else year - 100
+def _birth_date(day: int, month: int, two_digits: int, today: dt.date) -> dt.date | None:
+    # A birth date in the future can only be from the previous century (so "151225" read in March 2025
+    # is 1925, not December 2025). None when the date exists in neither century (31 February).
+    for year in (2000 + two_digits, 1900 + two_digits):
+        try:
+            birth = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if birth <= today:
+            return birth
+    return None
 
 
 def parse_nik(value: object, *, today: dt.date | None = None) -> NikInfo:
@@ -35,8 +43,8 @@ def parse_nik(value: object, *, today: dt.date | None = None) -> NikInfo:
         raise NikError(_("NIK must be typed as text of 16 digits, not as a number (Excel drops digits)."))
     nik = value.strip()
     if not _DIGITS16.fullmatch(nik):
-        if re.search(r"\D", nik):
-            raise NikError(_("NIK may contain digits only (found %(bad)r).") % {"bad": re.sub(r"\d", "", nik)})
+        if re.search(r"[^0-9]", nik):
+            raise NikError(_("NIK may contain digits only (found %(bad)r).") % {"bad": re.sub(r"[0-9]", "", nik)})
         raise NikError(_("NIK must have 16 digits (found %(n)d).") % {"n": len(nik)})
     day, month, yy, serial = int(nik[6:8]), int(nik[8:10]), int(nik[10:12]), nik[12:]
     sex = "M"
@@ -48,11 +56,9 @@ def parse_nik(value: object, *, today: dt.date | None = None) -> NikInfo:
         raise NikError(_("NIK digits 9-10 (month of birth) must be 01-12."))
     if serial == "0000":
         raise NikError(_("NIK serial number (last 4 digits) cannot be 0000."))
-    today = today or timezone.localdate()
-    try:
-        birth = dt.date(_birth_year(yy, today), month, day)
-    except ValueError:
-        raise NikError(_("NIK holds an impossible birth date (%(d)02d-%(m)02d).") % {"d": day, "m": month}) from None
+    birth = _birth_date(day, month, yy, today or timezone.localdate())
+    if birth is None:
+        raise NikError(_("NIK holds an impossible birth date (%(d)02d-%(m)02d).") % {"d": day, "m": month})
     return NikInfo(nik=nik, region_prefix=nik[:6], sex=sex, birth_date=birth)
 
 

@@ -127,3 +127,9 @@ def families_addable(*, user: Any, group: Group, q: str = "", limit: int = 20) -
     if q:
         qs = qs.filter(Q(head_name__icontains=q) | Q(nik__startswith=q))
     return qs.order_by("head_name")[:limit]
+
+
+def group_current_assignment(*, group: Group) -> Any | None:
+    """The KUBE's open companion assignment, with its companion, or None. Read through the reverse relation
+    because the registry sits below the companions app and must not import it."""
+    return group.assignments.filter(ended_on__isnull=True).select_related("companion").first()

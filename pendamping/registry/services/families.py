@@ -83,6 +83,7 @@ def family_update(
 ) -> Family:
     require(actor, "family.change")
     family = Family.objects.select_for_update().get(pk=family.pk)
+    require_regency(actor, family.regency_id, field="family")
     check_version(family, version)
     before = snapshot(family)
     if desa_code and desa_code != family.desa_id:
@@ -99,6 +100,8 @@ def family_update(
             )
         family.desa, family.regency_id = desa, regency_of(desa)
     _apply(family, data)
+    if snapshot(family) == before:
+        return family  # nothing changed: no new version, no audit entry
     family.version += 1
     save_checked(family)
     audit_record(actor=actor, action="update", obj=family, before=before, after=snapshot(family))
@@ -108,6 +111,7 @@ def family_update(
 @transaction.atomic
 def family_delete(*, actor: Any, family: Family) -> None:
     require(actor, "family.change")
+    require_regency(actor, family.regency_id, field="family")
     if family.memberships.exists():
         raise ValidationError(_("This family has KUBE membership history; set its status instead of deleting."))
     before = snapshot(family)

@@ -85,7 +85,7 @@ def grant_update(*, actor: Any, grant: Grant, version: int | None = None, **data
 def tranche_add(*, actor: Any, grant: Grant, amount: Any, disbursed_on: dt.date) -> Tranche:
     """Record a disbursement; the tranches of a grant never add up to more than the grant."""
     require(actor, "grant.change")
-    grant = Grant.objects.select_for_update().select_related("group").get(pk=grant.pk)
+    grant = Grant.objects.select_for_update(of=("self",)).select_related("group").get(pk=grant.pk)
     require_regency(actor, grant.group.regency_id, field="group")
     value = rupiah(amount, field="amount", allow_zero=False)
     paid = grant.tranches.aggregate(s=Sum("amount"))["s"] or 0

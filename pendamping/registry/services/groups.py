@@ -63,6 +63,7 @@ def group_create(*, actor: Any, desa_code: str, **data: Any) -> Group:
 def group_update(*, actor: Any, group: Group, version: int | None = None, **data: Any) -> Group:
     require(actor, "group.change")
     group = Group.objects.select_for_update().get(pk=group.pk)
+    require_regency(actor, group.regency_id, field="group")
     check_version(group, version)
     before = snapshot(group)
     _apply(group, data)
@@ -96,7 +97,10 @@ def group_set_status(*, actor: Any, group: Group, status: str, on: dt.date, reas
     """Activate (members and board complete), deactivate, or graduate (mandiri) a KUBE."""
     require(actor, "group.change")
     group = Group.objects.select_for_update().get(pk=group.pk)
+    require_regency(actor, group.regency_id, field="group")
     before = snapshot(group)
+    if status not in Group.Status.values:
+        raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
     group.status = Group.Status(status)
     if group.status == Group.Status.ACTIVE:
         _check_size(group, group.memberships.current().count())
@@ -113,6 +117,7 @@ def group_set_status(*, actor: Any, group: Group, status: str, on: dt.date, reas
 @transaction.atomic
 def group_delete(*, actor: Any, group: Group) -> None:
     require(actor, "group.change")
+    require_regency(actor, group.regency_id, field="group")
     if group.memberships.exists() or group.grants.exists() or group.assignments.exists():
         raise ValidationError(_("This KUBE has members, grants or a companion; set its status instead."))
     audit_record(actor=actor, action="delete", obj=group, before=snapshot(group))
@@ -159,10 +164,12 @@ def membership_add(
     *, actor: Any, group: Group, family: Family, role: str = BoardRole.ANGGOTA, joined_on: dt.date
 ) -> Membership:
     require(actor, "membership.change")
-    group = Group.objects.select_for_update().select_related("desa", "scheme").get(pk=group.pk)
+    group = Group.objects.select_for_update(of=("self",)).select_related("desa", "scheme").get(pk=group.pk)
     require_regency(actor, group.regency_id, field="group")
     family = Family.objects.select_related("desa").get(pk=family.pk)
     require_regency(actor, family.regency_id, field="family")
+    if role not in BoardRole.values:
+        raise ValidationError({"role": _("Unknown board role: %(r)s") % {"r": role}})
     _refuse_member(group, family, BoardRole(role))
     membership = Membership(group=group, family=family, role=role, joined_on=joined_on)
     try:
@@ -205,7 +212,11 @@ def membership_set_role(*, actor: Any, membership: Membership, role: str) -> Mem
     require(actor, "membership.change")
     group = Group.objects.select_for_update().get(pk=membership.group_id)
     require_regency(actor, group.regency_id, field="group")
-    membership = Membership.objects.select_for_update().get(pk=membership.pk, left_on__isnull=True)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None:
+        raise ValidationError(_("This family has already left the KUBE."))
+    if role not in BoardRole.values:
+        raise ValidationError({"role": _("Unknown board role: %(r)s") % {"r": role}})
     role, old_role = BoardRole(role), BoardRole(membership.role)
     holder = group.memberships.current().filter(role=role).exclude(pk=membership.pk).first() if role in BOARD else None
     if holder is None and old_role in BOARD and group.status == Group.Status.ACTIVE:

@@ -1,0 +1,145 @@
+"""Fixtures shared by every test: the region table, fast test settings and a named cast of users.
+
+The cast (one user per role, with the regencies the scoping tests lean on):
+
+    admin                   provincial admin, sees the whole province
+    surabaya_officer        regency officer of Kota Surabaya (35.78)
+    malang_officer          regency officer of Kabupaten Malang (35.07)
+    companion_user          a companion's login; the test links it with CompanionFactory(user=companion_user)
+    evaluator               evaluator (pseudonymised data only)
+    auditor                 read-only auditor of Kota Surabaya (35.78)
+    norole                  signed in, but no role at all: must see nothing
+    officer_without_region  an officer nobody gave a regency: must see nothing, never everything
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from pendamping.accounts.models import Role, User
+from pendamping.accounts.tests.factories import UserFactory
+from pendamping.regions.models import Region
+from pendamping.regions.services import regions_load
+
+SURABAYA = "35.78"
+MALANG = "35.07"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "real_password_hashers: keep the production PASSWORD_HASHERS (Argon2) instead of fast MD5"
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the 9,199 regions once into the test database. Tests run inside a transaction that is
+    rolled back, so every test sees the regions without paying for them again."""
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture(autouse=True)
+def _regions_present(request: pytest.FixtureRequest) -> None:
+    # A transactional test (transactional_db, live_server) empties every table when it ends; reload the
+    # regions for the next test that uses the database. Tests without database access are left alone.
+    if request.node.get_closest_marker("django_db") is None and not _DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    if not Region.objects.exists():
+        regions_load()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is deliberately slow; tests that create users would crawl. Tasks run at once, in-process."""
+    if request.node.get_closest_marker("real_password_hashers") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = IMMEDIATE_TASKS
+    # config.settings turns the HTTPS settings on when DATABASE_URL is set; the suite must behave the same on
+    # SQLite and PostgreSQL, so tests run as plain HTTP (a test of the HTTPS settings overrides these itself).
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    # No collectstatic in tests: the manifest storage would fail on {% static %}, and WhiteNoise would warn
+    # about a missing STATIC_ROOT on every request.
+    settings.STATIC_ROOT = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+class RegionBook:
+    """`regions["35.78"]` -> the Region with that code (any level)."""
+
+    def __getitem__(self, code: str) -> Region:
+        return Region.objects.get(code=code)
+
+
+@pytest.fixture
+def regions(db: None) -> RegionBook:
+    """The bundled Jawa Timur table, loaded once per session (see django_db_setup)."""
+    return RegionBook()
+
+
+def _user(role: str, *regency_codes: str, username: str) -> User:
+    return UserFactory(username=username, role=role, regencies=list(regency_codes))
+
+
+@pytest.fixture
+def admin(regions: RegionBook) -> User:
+    return _user(Role.ADMIN, username="admin")
+
+
+@pytest.fixture
+def surabaya_officer(regions: RegionBook) -> User:
+    return _user(Role.OFFICER, SURABAYA, username="officer_surabaya")
+
+
+@pytest.fixture
+def malang_officer(regions: RegionBook) -> User:
+    return _user(Role.OFFICER, MALANG, username="officer_malang")
+
+
+@pytest.fixture
+def companion_user(regions: RegionBook) -> User:
+    return _user(Role.COMPANION, username="companion")
+
+
+@pytest.fixture
+def evaluator(regions: RegionBook) -> User:
+    return _user(Role.EVALUATOR, username="evaluator")
+
+
+@pytest.fixture
+def auditor(regions: RegionBook) -> User:
+    return _user(Role.AUDITOR, SURABAYA, username="auditor_surabaya")
+
+
+@pytest.fixture
+def norole(regions: RegionBook) -> User:
+    return _user("", username="norole")
+
+
+@pytest.fixture
+def officer_without_region(regions: RegionBook) -> User:
+    return _user(Role.OFFICER, username="officer_nowhere")
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[..., Client]:
+    """`client_for(user)` -> a test Client signed in as `user` (`csrf=True` to enforce CSRF checks)."""
+
+    def make(user: User, *, csrf: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=csrf)
+        # Name the backend: the first configured one (axes) only guards logins and cannot load a user.
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
