@@ -6,10 +6,10 @@ from django.db.models import Q, QuerySet
 
 from pendamping.accounts.models import Role
 
-M = TypeVar("M")
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
-def scoped(qs: QuerySet[Any], user: Any, *, regency: str, companion: Q | None) -> QuerySet[Any]:
+def scoped(qs: QS, user: Any, *, regency: str, companion: Q | None) -> QS:
     """Deny by default. `regency` is the lookup to the row's regency code; `companion` selects the rows a
     companion may see through their active assignments (None: companions see none of this model)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

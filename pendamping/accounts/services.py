@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pendamping.accounts.models import ApiToken, Role, User
 from pendamping.audit.services import audit_record, snapshot
+from pendamping.regions.models import Region
 
 
 @transaction.atomic
@@ -25,7 +26,7 @@ def user_create(
     user.full_clean()
     user.save()
     if regency_codes:
-        user.regencies.set(regency_codes)
+        user.regencies.set(Region.objects.filter(code__in=regency_codes))
     audit_record(actor=actor, action="create", obj=user, after={**snapshot(user), "password": "***"})
     return user
 

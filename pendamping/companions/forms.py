@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pendamping.companions.models import Companion
-from pendamping.registry.forms.families import SearchInput
-from pendamping.registry.forms.groups import regency_choices
+from pendamping.core.web import DATE, SearchInput
+from pendamping.regions.forms import regency_choices
 from pendamping.registry.models import Group
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ANY = [("", _("any"))]
 
 

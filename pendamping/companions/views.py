@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pendamping.accounts.permissions import can
+from pendamping.accounts.web import history_for, require
 from pendamping.audit.services import audit_record
 from pendamping.companions import services
 from pendamping.companions.forms import (
@@ -30,8 +31,7 @@ from pendamping.companions.selectors import (
     groups_assignable,
 )
 from pendamping.core.pagination import paginate
-from pendamping.registry.forms.groups import add_service_errors
-from pendamping.registry.views.families import history_for, querystring, require, wants_partial
+from pendamping.core.web import add_service_errors, querystring, wants_partial
 
 
 def fetch_companion(request: HttpRequest, pk: int) -> Any:

@@ -11,7 +11,7 @@ from pendamping.accounts.scope import scoped
 from pendamping.core.nik import mask_number
 
 
-def _assigned_group_ids(user: Any) -> models.QuerySet["Group"]:
+def _assigned_group_ids(user: Any) -> models.QuerySet[Any, Any]:
     """KUBE the user accompanies now (relations named as strings: the registry does not import companions)."""
     return Group.objects.filter(assignments__companion__user=user, assignments__ended_on__isnull=True).values("pk")
 

@@ -44,7 +44,7 @@ def _region_filters(qs: QuerySet[Any], f: RegistryFilters, *, desa: str, regency
 
 
 def family_list(*, user: Any, filters: RegistryFilters) -> QuerySet[Family]:
-    qs = Family.objects.visible_to(user).select_related("desa", "desa__parent", "regency")
+    qs: QuerySet[Family] = Family.objects.visible_to(user).select_related("desa", "desa__parent", "regency")
     qs = _region_filters(qs, filters, desa="desa_id", regency="regency_id")
     if filters.status in Family.Status.values:
         qs = qs.filter(status=filters.status)
@@ -70,7 +70,7 @@ def family_memberships(*, family: Family) -> QuerySet[Membership]:
 
 
 def group_list(*, user: Any, filters: RegistryFilters) -> QuerySet[Group]:
-    qs = Group.objects.visible_to(user).select_related("desa", "desa__parent", "regency")
+    qs: QuerySet[Group] = Group.objects.visible_to(user).select_related("desa", "desa__parent", "regency")
     qs = _region_filters(qs, filters, desa="desa_id", regency="regency_id")
     if filters.status in Group.Status.values:
         qs = qs.filter(status=filters.status)
@@ -102,7 +102,7 @@ def group_grants(*, group: Group) -> QuerySet[Grant]:
 
 
 def grant_list(*, user: Any, filters: RegistryFilters, year: int | None = None) -> QuerySet[Grant]:
-    qs = Grant.objects.visible_to(user).select_related("group", "group__desa", "group__regency")
+    qs: QuerySet[Grant] = Grant.objects.visible_to(user).select_related("group", "group__desa", "group__regency")
     qs = _region_filters(qs, filters, desa="group__desa_id", regency="group__regency_id")
     if year:
         qs = qs.filter(year=year)

@@ -1,5 +1,3 @@
-from django.urls import path
-
 from pendamping.registry.views import families, groups
 
 app_name = "registry"

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, stats
+from scipy import stats
 
 from pendamping.stats.montecarlo import monte_carlo_pvalue
 from pendamping.stats.network import network_pvalue
@@ -73,12 +73,65 @@ class _NonCentralHyper:
         return float((self.support * self.density(ncp)).sum())
 
 
+def _zeroin(f: Callable[[float], float], a: float, b: float) -> float:
+    """R's ``uniroot`` (Brent's zeroin, R's ``R_zeroin2``) with R's default tol = eps^0.25.
+
+    Reproduced step by step so that estimates and confidence limits equal R's printed values;
+    the tolerance (about 1.2e-4 on the search scale) is R's, not the best achievable.
+    """
+    tol, fa, fb = EPS**0.25, f(a), f(b)
+    c, fc = a, fa
+    if fa == 0.0:
+        return a
+    if fb == 0.0:
+        return b
+    for _ in range(1001):
+        prev_step = b - a
+        if abs(fc) < abs(fb):
+            a, b, c = b, c, b
+            fa, fb, fc = fb, fc, fb
+        tol_act = 2 * EPS * abs(b) + tol / 2
+        new_step = (c - b) / 2
+        if abs(new_step) <= tol_act or fb == 0.0:
+            return b
+        if abs(prev_step) >= tol_act and abs(fa) > abs(fb):
+            new_step = _interpolate(a, b, c, fa, fb, fc, prev_step, tol_act, new_step)
+        if abs(new_step) < tol_act:
+            new_step = tol_act if new_step > 0 else -tol_act
+        a, fa = b, fb
+        b += new_step
+        fb = f(b)
+        if (fb > 0 and fc > 0) or (fb < 0 and fc < 0):
+            c, fc = a, fa
+    return b
+
+
+def _interpolate(
+    a: float, b: float, c: float, fa: float, fb: float, fc: float, prev_step: float, tol_act: float, bisect: float
+) -> float:
+    """The secant / inverse quadratic step of zeroin, or ``bisect`` if it is not acceptable."""
+    cb = c - b
+    if a == c:
+        t1 = fb / fa
+        p, q = cb * t1, 1.0 - t1
+    else:
+        q, t1, t2 = fa / fc, fb / fc, fb / fa
+        p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0))
+        q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0)
+    if p > 0:
+        q = -q
+    else:
+        p = -p
+    if p < (0.75 * cb * q - abs(tol_act * q) / 2) and p < abs(prev_step * q / 2):
+        return p / q
+    return bisect
+
+
 def _solve(f: Callable[[float], float], target: float, below_one: bool) -> float:
     """R's pattern: root of f(t) = target in (0, 1), or 1/root of f(1/t) = target in (eps, 1)."""
     if below_one:
-        return float(optimize.brentq(lambda t: f(t) - target, 0.0, 1.0, xtol=1e-15, rtol=1e-13))
-    root = optimize.brentq(lambda t: f(1.0 / t) - target, EPS, 1.0, xtol=1e-15, rtol=1e-13)
-    return 1.0 / float(root)
+        return _zeroin(lambda t: f(t) - target, 0.0, 1.0)
+    return 1.0 / _zeroin(lambda t: f(1.0 / t) - target, EPS, 1.0)
 
 
 def _conditional_mle(h: _NonCentralHyper) -> float:

@@ -56,6 +56,17 @@ def _compositions(caps: tuple[int, ...], total: int) -> Int2D:
     return parts
 
 
+def _count_compositions(caps: tuple[int, ...], total: int) -> float:
+    """How many vectors _compositions(caps, total) would return (computed without listing them)."""
+    ways = np.zeros(total + 1)
+    ways[0] = 1.0
+    for cap in caps:
+        cum = np.cumsum(ways)
+        shifted = np.concatenate((np.zeros(min(cap, total) + 1), cum[: total - min(cap, total)]))
+        ways = cum - shifted
+    return float(ways[total])
+
+
 def _spread(caps: Int2D, total: NDArray[np.int64] | int) -> Int2D:
     """Most even split of ``total`` under ascending ``caps`` (rows): minimises sum log a!."""
     rem = np.broadcast_to(np.asarray(total, dtype=np.int64), caps.shape[:1]).copy()
@@ -167,11 +178,11 @@ def _arcs(net: _Network, node: tuple[int, ...], total: int) -> tuple[Int2D, Floa
 def _expand(net: _Network, stage: _Stage, node: tuple[int, ...], states: tuple, total: int) -> tuple | None:
     """Settle or carry forward every (past, arc) combination leaving ``node``."""
     past, log_w = states
-    children, weights, multiplicity = _arcs(net, node, total)
-    best, worst, log_total = stage.bounds(children)
-    net.work += len(past) * len(weights)
+    net.work += len(past) * _count_compositions(node, total)
     if net.work > MAX_WORK:
         return None
+    children, weights, multiplicity = _arcs(net, node, total)
+    best, worst, log_total = stage.bounds(children)
     combined = past[:, None] + weights[None, :]
     carried_w = log_w[:, None] + multiplicity[None, :]
     settled = combined + best[None, :] <= net.threshold

@@ -22,13 +22,15 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from pendamping.stats.result import NotTestable, TestResult
+from pendamping.stats.result import TestResult
 from pendamping.stats.tables import paired_square_table
 
 __all__ = ["bowker", "mcnemar", "stuart_maxwell"]
 
 MCNEMAR_METHODS = ("asymptotic", "corrected", "exact", "midp")
-NO_CHANGE = "no change: nobody gave a different answer the second time (no discordant pairs), so there is nothing to test"
+NO_CHANGE = (
+    "no change: nobody gave a different answer the second time (no discordant pairs), so there is nothing to test"
+)
 
 
 def _no_change(method: str, statistic: float | None, df: int | None, **estimate: Any) -> TestResult:

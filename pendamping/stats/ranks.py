@@ -143,9 +143,7 @@ def wilcoxon_signed_rank(
     return TestResult(v, None, pvalue, "Wilcoxon signed rank test with continuity correction", warnings, estimate)
 
 
-def mann_whitney(
-    x: Sequence[float | None], y: Sequence[float | None], *, alternative: str = "two-sided"
-) -> TestResult:
+def mann_whitney(x: Sequence[float | None], y: Sequence[float | None], *, alternative: str = "two-sided") -> TestResult:
     """Wilcoxon rank-sum (Mann–Whitney) test, as R's ``wilcox.test(x, y)``; reports W.
 
     ``alternative="greater"`` means x tends to be larger than y.

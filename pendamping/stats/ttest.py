@@ -19,9 +19,7 @@ from pendamping.stats.result import NotTestable, TestResult
 __all__ = ["paired_t"]
 
 
-def paired_t(
-    before: Sequence[float | None], after: Sequence[float | None], *, conf_level: float = 0.95
-) -> TestResult:
+def paired_t(before: Sequence[float | None], after: Sequence[float | None], *, conf_level: float = 0.95) -> TestResult:
     """Paired t-test of the mean of before - after; incomplete pairs are dropped with a warning."""
     if not 0.0 < conf_level < 1.0:
         raise ValueError(f"conf_level must be between 0 and 1, got {conf_level!r}")

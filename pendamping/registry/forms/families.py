@@ -4,45 +4,16 @@ the village and the actor's regency are the services' (see registry.services.fam
 from typing import Any
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pendamping.core.money import AmountError, parse_rupiah
 from pendamping.core.nik import NikError, parse_nik
-from pendamping.regions.models import Region
-from pendamping.regions.selectors import region_children
-from pendamping.registry.forms.groups import regency_choices
+from pendamping.core.web import DATE, SearchInput
+from pendamping.regions.forms import cascade_regions
 from pendamping.registry.models import Family
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-OPTIONS_URL = reverse_lazy("registry:region_options")
 ANY = [("", _("all"))]
 CHOOSE = [("", _("— choose —"))]
-
-
-def _children(parent: str, level: str) -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in region_children(parent_code=parent, level=level)] if parent else []
-
-
-def _cascade(form: forms.Form, *, user: Any, regency: str, kecamatan: str, blank: list[Any]) -> None:
-    """Fill the regency → kecamatan → desa selects from the current values. A code outside the user's regencies
-    (or not under the chosen parent) yields no children, so a forged filter cannot widen the lists."""
-    regencies = regency_choices(user)
-    kec = _children(regency, Region.Level.DISTRICT) if regency in dict(regencies) else []
-    desa = _children(kecamatan, Region.Level.VILLAGE) if kecamatan in dict(kec) else []
-    form.fields["regency"].widget.choices = blank + regencies
-    form.fields["kecamatan"].widget.choices = blank + kec
-    form.fields["desa"].widget.choices = blank + desa
-    # Each select reloads the options of the next one (htmx); `hx-push-url` and `hx-swap` are set so they do
-    # not inherit the filter form's settings.
-    for name, target in (("regency", "#id_kecamatan"), ("kecamatan", "#id_desa")):
-        form.fields[name].widget.attrs.update(
-            {"hx-get": OPTIONS_URL, "hx-target": target, "hx-swap": "innerHTML", "hx-push-url": "false"}
-        )
-
-
-class SearchInput(forms.TextInput):
-    input_type = "search"
 
 
 class FamilyFilterForm(forms.Form):
@@ -55,7 +26,7 @@ class FamilyFilterForm(forms.Form):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         self.fields["q"].widget.attrs.update(placeholder=_("Name, NIK or KK (at least 6 digits)"), autocomplete="off")
-        _cascade(self, user=user, regency=data.get("regency", ""), kecamatan=data.get("kecamatan", ""), blank=ANY)
+        cascade_regions(self, user=user, values=data, blank=ANY)
         if len(self.fields["regency"].widget.choices) == 1:  # a companion: no regencies of their own to filter
             for name in ("regency", "kecamatan", "desa"):
                 del self.fields[name]
@@ -102,7 +73,7 @@ class FamilyForm(forms.Form):
         del self.fields["version" if creating else "nik"]
         values = self.data if self.is_bound else self.initial
         regency, kecamatan = values.get("regency", ""), values.get("kecamatan", "")
-        _cascade(self, user=user, regency=regency, kecamatan=kecamatan, blank=CHOOSE)
+        cascade_regions(self, user=user, values={"regency": regency, "kecamatan": kecamatan}, blank=CHOOSE)
 
     # The NIK and the amount are checked here too (the same rules and messages as the services) so that one
     # submission reports every mistake at once, not one per round trip.

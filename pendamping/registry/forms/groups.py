@@ -4,43 +4,19 @@ same village, 5-20 members, one ketua, tranches within the grant, the actor's re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pendamping.regions.models import Region
-from pendamping.regions.selectors import regencies, region_children
+from pendamping.core.web import DATE
+from pendamping.regions.forms import cascade_regions, regency_choices
 from pendamping.registry.models import BOARD, BoardRole, Family, Grant, Group, Membership, Scheme
 
-OPTIONS_URL = reverse_lazy("registry:region_options")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AMOUNT_HELP = _("Whole rupiah, e.g. 25.000.000 or 25000000.")
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form: keys naming a form field go there (through `aliases` when the
-    service's name differs), everything else above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        name = (aliases or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, messages)
-
-
-def form_messages(form: forms.Form) -> list[str]:
-    """A form's errors as sentences naming their field, for small inline forms that show errors elsewhere."""
-    return [
-        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-        for name, errors in form.errors.items()
-        for error in errors
-    ]
 
 
 def board_seats(members: list[Membership]) -> list[tuple[str, Membership | None]]:
@@ -53,35 +29,6 @@ def board_first(members: list[Membership]) -> list[Membership]:
     """Ketua, sekretaris, bendahara, then the other members by name: the order a KUBE's own register uses."""
     rank = {str(role): i for i, role in enumerate(BOARD)}
     return sorted(members, key=lambda m: (rank.get(m.role, len(BOARD)), m.family.head_name))
-
-
-def regency_choices(user: Any) -> list[tuple[str, str]]:
-    """The regencies a user may filter on: all for province-wide roles, their own for regional ones."""
-    qs = regencies()
-    if not user.is_province_admin:
-        qs = qs.filter(code__in=user.regency_codes)
-    return [(r.code, r.name) for r in qs]
-
-
-def _children(parent: str, level: str) -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in region_children(parent_code=parent, level=level)] if parent else []
-
-
-def cascade_regions(form: forms.Form, *, user: Any, values: Any, blank: list[Any], all_label: bool = False) -> None:
-    """Fill the form's regency → kecamatan → desa selects from the current values; each select reloads the next
-    one's options through htmx (registry:region_options). A code outside the user's regencies, or not under the
-    chosen parent, yields no children, so a forged value cannot widen the lists."""
-    choices = regency_choices(user)
-    kec = _children(values.get("regency", ""), Region.Level.DISTRICT) if values.get("regency") in dict(choices) else []
-    desa = _children(values.get("kecamatan", ""), Region.Level.VILLAGE) if values.get("kecamatan") in dict(kec) else []
-    for name, options in (("regency", choices), ("kecamatan", kec), ("desa", desa)):
-        form.fields[name].widget.choices = blank + options
-    # hx-push-url and hx-swap are set so the selects do not inherit the filter form's settings.
-    for name, target in (("regency", "#id_kecamatan"), ("kecamatan", "#id_desa")):
-        attrs = {"hx-get": OPTIONS_URL, "hx-target": target, "hx-swap": "innerHTML", "hx-push-url": "false"}
-        if all_label:
-            attrs["hx-vals"] = '{"blank": "all"}'
-        form.fields[name].widget.attrs.update(attrs)
 
 
 def _region_fields(required: bool) -> dict[str, forms.Field]:

@@ -35,8 +35,8 @@ FAMILY_FIELDS = (
 )
 
 
-def _refuse_duplicate_nik(nik: str, *, exclude_pk: int | None = None) -> None:
-    other = Family.objects.filter(nik=nik).exclude(pk=exclude_pk).only("head_name", "nik").first()
+def _refuse_duplicate_nik(nik: str) -> None:
+    other = Family.objects.filter(nik=nik).only("head_name", "nik").first()
     if other is not None:
         raise ValidationError(
             {

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -13,22 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pendamping.accounts.permissions import can
-from pendamping.audit.selectors import audit_history
+from pendamping.accounts.web import history_for, require
 from pendamping.audit.services import audit_record
-from pendamping.core.nik import mask_number
 from pendamping.core.pagination import paginate
+from pendamping.core.web import add_service_errors, querystring, wants_partial
+from pendamping.regions.forms import regency_choices
 from pendamping.regions.selectors import region_children, village_search
 from pendamping.registry import services
 from pendamping.registry.forms.families import FamilyFilterForm, FamilyForm, family_initial
-from pendamping.registry.forms.groups import add_service_errors, regency_choices
 from pendamping.registry.selectors import RegistryFilters, family_get, family_list, family_memberships
-
-MASKED_FIELDS = ("nik", "kk_number")
-
-
-def require(user: Any, action: str) -> None:
-    if not can(user, action):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def fetch_family(request: HttpRequest, pk: int) -> Any:
@@ -37,35 +30,6 @@ def fetch_family(request: HttpRequest, pk: int) -> Any:
         return family_get(user=request.user, pk=pk)
     except ObjectDoesNotExist:
         raise Http404 from None
-
-
-def querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def wants_partial(request: HttpRequest) -> bool:
-    """An htmx request for part of a page; a history restore (back button after a cache miss) gets the page."""
-    htmx: Any = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
-def history_for(user: Any, obj: Any) -> list[Any] | None:
-    """The audit history of a row for roles that may read it, with NIK and KK numbers masked in the
-    before/after values unless the role may see them unmasked. None: the role may not see the history."""
-    if not can(user, "audit.view"):
-        return None
-    entries = list(audit_history(obj=obj))
-    if not can(user, "nik.unmasked"):
-        for entry in entries:
-            entry.changes = {
-                field: [mask_number(v) if isinstance(v, str) else v for v in values]
-                if field in MASKED_FIELDS
-                else values
-                for field, values in entry.changes.items()
-            }
-    return entries
 
 
 @login_required

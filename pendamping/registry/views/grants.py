@@ -13,11 +13,12 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pendamping.accounts.web import require
 from pendamping.core.pagination import paginate
+from pendamping.core.web import add_service_errors, querystring, wants_partial
 from pendamping.registry import services
-from pendamping.registry.forms.groups import GrantFilterForm, GrantForm, TrancheForm, add_service_errors
+from pendamping.registry.forms.groups import GrantFilterForm, GrantForm, TrancheForm
 from pendamping.registry.selectors import RegistryFilters, grant_get, grant_list, group_get
-from pendamping.registry.views.families import querystring, require, wants_partial
 
 GRANT_FIELDS = ("amount", "source", "year", "note")
 

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pendamping.accounts.permissions import can
+from pendamping.accounts.web import history_for, require
 from pendamping.core.pagination import paginate
+from pendamping.core.web import add_service_errors, form_messages, querystring, wants_partial
 from pendamping.registry import services
 from pendamping.registry.forms.groups import (
     GroupFilterForm,
@@ -22,10 +24,8 @@ from pendamping.registry.forms.groups import (
     MemberAddForm,
     MemberEndForm,
     MemberRoleForm,
-    add_service_errors,
     board_first,
     board_seats,
-    form_messages,
 )
 from pendamping.registry.selectors import (
     RegistryFilters,
@@ -38,7 +38,6 @@ from pendamping.registry.selectors import (
     group_members,
 )
 from pendamping.registry.views import grants
-from pendamping.registry.views.families import history_for, querystring, require, wants_partial
 
 GROUP_FIELDS = (
     *("name", "sector", "sector_other", "founded_on", "scheme"),

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pendamping.core.context import door
-from pendamping.regions.models import DEFAULT_EDITION
-from pendamping.regions.services import BUNDLED_CSV, regions_load
+from pendamping.regions.services import BUNDLED_CSV, DEFAULT_EDITION, regions_load
 
 
 class Command(BaseCommand):
