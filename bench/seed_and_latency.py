@@ -70,7 +70,7 @@ def database_banner(connection: Any) -> str:
 def seed(args: argparse.Namespace) -> str:
     """Seed an empty database; return the rate for the results table."""
     from pendamping.core.context import door
-    from pendamping.registry.demo import SeedResult, demo_seed, family_count
+    from pendamping.demo.seed import SeedResult, demo_seed, family_count
 
     existing = family_count()
     if existing:
@@ -105,7 +105,7 @@ def signed_in_client() -> Any:
 
     from pendamping.accounts.models import User
     from pendamping.core.context import door
-    from pendamping.registry.demo import demo_users_ensure
+    from pendamping.demo.users import demo_users_ensure
 
     with door("cli"):
         demo_users_ensure()

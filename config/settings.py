@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pendamping.regions",
     "pendamping.registry",
     "pendamping.companions",
+    "pendamping.demo",
 ]
 
 MIDDLEWARE = [

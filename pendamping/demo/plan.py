@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from pendamping.demo.people import SerialBook
 from pendamping.regions.models import Region
-from pendamping.registry.demo.people import SerialBook
 from pendamping.registry.models import Group
 
 # (regency code, weight, share of Madurese names). Madura and the Tapal Kuda have many Madurese families.

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from pendamping.accounts.models import Role, User
 from pendamping.accounts.services import user_create
 from pendamping.audit.services import audit_record, snapshot
+from pendamping.demo.companions import companion_models
 from pendamping.regions.models import Region
-from pendamping.registry.demo.companions import companion_models
 
 SURABAYA, MALANG = "35.78", "35.07"
 

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pendamping.registry.demo.build import Builder, Rows
-from pendamping.registry.demo.companions import CompanionRows, companion_models, companions_for
-from pendamping.registry.demo.people import SerialBook
-from pendamping.registry.demo.plan import DesaPool, plan_cluster
+from pendamping.demo.build import Builder, Rows
+from pendamping.demo.companions import CompanionRows, companion_models, companions_for
+from pendamping.demo.people import SerialBook
+from pendamping.demo.plan import DesaPool, plan_cluster
 from pendamping.registry.models import Family, Grant, Group, Membership, Tranche
 
 # The demo's "today": every date is on or before it, so the data never depends on the day it is made.

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from pendamping.core.context import door
-from pendamping.registry.demo import SeedResult, demo_seed
+from pendamping.demo.seed import SeedResult, demo_seed
 
 
 class Command(BaseCommand):

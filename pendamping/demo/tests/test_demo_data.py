@@ -14,7 +14,8 @@ from django.db.models import Count
 from pendamping.accounts.models import User
 from pendamping.companions.models import Assignment, Companion
 from pendamping.core.nik import parse_nik
-from pendamping.registry.demo import DEMO_USERS, REFERENCE_DATE, SeedResult, demo_seed
+from pendamping.demo.seed import REFERENCE_DATE, SeedResult, demo_seed
+from pendamping.demo.users import DEMO_USERS
 from pendamping.registry.models import BOARD, Family, Grant, Group, Membership, Tranche
 
 pytestmark = pytest.mark.django_db

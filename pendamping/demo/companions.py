@@ -1,19 +1,18 @@
 """Demo companions, each accompanying up to ten KUBE of their own regency.
 
-The companion models live in the `companions` app, which sits above the registry: they are reached by
-name through the app registry (as registry/models.py names them in lookups), never imported."""
+The demo app sits above every domain app, so it may use all their models."""
 
 import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 
-from pendamping.registry.demo import people
-from pendamping.registry.demo.people import SerialBook
-from pendamping.registry.demo.plan import DEMO_REGENCIES, FALLBACK_MADURESE
+from pendamping.companions.models import Assignment, Companion
+from pendamping.demo import people
+from pendamping.demo.people import SerialBook
+from pendamping.demo.plan import DEMO_REGENCIES, FALLBACK_MADURESE
 from pendamping.registry.models import Group
 
 EDUCATION = {"sma": 55, "diploma": 10, "s1": 25, "smp": 5, "s2": 5}
@@ -22,8 +21,8 @@ ACCOMPANIED = (Group.Status.ACTIVE, Group.Status.FORMING)
 MADURESE = {code: share for code, _w, share in DEMO_REGENCIES}
 
 
-def companion_models() -> tuple[Any, Any]:
-    return apps.get_model("companions", "Companion"), apps.get_model("companions", "Assignment")
+def companion_models() -> tuple[type[Companion], type[Assignment]]:
+    return Companion, Assignment
 
 
 @dataclass

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from pendamping.registry.demo import people, vocab
-from pendamping.registry.demo.plan import Cluster, Desa, KubePlan
+from pendamping.demo import people, vocab
+from pendamping.demo.plan import Cluster, Desa, KubePlan
 from pendamping.registry.models import BOARD, BoardRole, Family, Grant, Group, Membership, Tranche
 
 T = TypeVar("T")

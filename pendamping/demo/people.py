@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from pendamping.registry.demo import vocab
+from pendamping.demo import vocab
 
 SERIAL_MAX = 9999
 

@@ -12,7 +12,8 @@ from django.core.wsgi import get_wsgi_application
 from django.utils.translation import gettext as _
 
 from pendamping.core.context import door
-from pendamping.registry.demo import Login, demo_users_ensure, family_count
+from pendamping.demo.seed import family_count
+from pendamping.demo.users import Login, demo_users_ensure
 
 WORKER_STOP_SECONDS = 30
 
