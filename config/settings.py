@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pendamping.regions",
     "pendamping.registry",
     "pendamping.companions",
+    "pendamping.dashboards",
     "pendamping.demo",
 ]
 
@@ -192,7 +193,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Behind HTTPS in production; the embedded demo on 127.0.0.1 runs plain HTTP.
-SECURE = _env_bool("PENDAMPING_SECURE", default=not DEBUG and bool(os.environ.get("DATABASE_URL")))
+SECURE = _env_bool("PENDAMPING_SECURE")
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from config.api import api
+from pendamping.dashboards import views as dashboard_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="registry:family_list", permanent=False), name="home"),
+    path("", dashboard_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("pendamping.accounts.urls")),
     path("registry/", include("pendamping.registry.urls")),

@@ -1,5 +1,6 @@
 """Checks and views-of-history shared by every page door."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,12 +18,14 @@ def require(user: Any, action: str) -> None:
         raise PermissionDenied(_("Your role may not do this."))
 
 
-def history_for(user: Any, obj: Any) -> list[Any] | None:
-    """The audit history of a row for roles that may read it, with NIK and KK numbers masked in the
-    before/after values unless the role may see them unmasked. None: the role may not see the history."""
+def history_for(user: Any, obj: Any, related: Iterable[Any] = ()) -> list[Any] | None:
+    """The audit history of a row (and of the rows belonging to it) for roles that may read it: its latest
+    changes, then its latest unmasked views. NIK and KK numbers in the before/after values are masked unless
+    the role may see them unmasked. None: the role may not see the history."""
     if not can(user, "audit.view"):
         return None
-    entries = list(audit_history(obj=obj))
+    related = list(related)
+    entries = [*audit_history(obj=obj, related=related), *audit_history(obj=obj, related=related, reveals=True)]
     if not can(user, "nik.unmasked"):
         for entry in entries:
             entry.changes = {

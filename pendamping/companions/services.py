@@ -146,6 +146,8 @@ def assignment_end(*, actor: Any, assignment: Assignment, ended_on: dt.date, rea
         raise ValidationError(_("This assignment has already ended."))
     if ended_on < assignment.started_on:
         raise ValidationError({"ended_on": _("The end date is before the start date.")})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
     before = snapshot(assignment)
     assignment.ended_on, assignment.end_reason = ended_on, str(reason).strip()
     save_checked(assignment, exclude=["companion", "group"])

@@ -58,12 +58,13 @@ def companion_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, f"{template}#results" if wants_partial(request) else template, context)
 
 
-def _detail_context(request: HttpRequest, companion: Any) -> dict[str, Any]:
+def _detail_context(request: HttpRequest, companion: Any, *, unmasked: bool = False) -> dict[str, Any]:
     assignments = list(companion_assignments(companion=companion))
     current = [a for a in assignments if a.ended_on is None]
     return {
         "companion": companion,
-        "unmasked": can(request.user, "nik.unmasked"),
+        "unmasked": unmasked,
+        "can_reveal": can(request.user, "nik.unmasked"),
         "current": current,
         "past": [a for a in assignments if a.ended_on is not None],
         "end_form": AssignmentEndForm(),
@@ -78,9 +79,20 @@ def _detail_context(request: HttpRequest, companion: Any) -> dict[str, Any]:
 def companion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     companion = fetch_companion(request, pk)
     require(request.user, "companion.view")
-    if can(request.user, "nik.unmasked"):
-        audit_record(actor=request.user, action="reveal", obj=companion)  # the full NIK is on the page
     return render(request, "companions/companion_detail.html", _detail_context(request, companion))
+
+
+@login_required
+@require_POST
+def companion_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full NIK on demand; every such view is on the record."""
+    companion = fetch_companion(request, pk)
+    require(request.user, "companion.view")
+    require(request.user, "nik.unmasked")
+    audit_record(actor=request.user, action="reveal", obj=companion)
+    template = "companions/companion_detail.html"
+    context = _detail_context(request, companion, unmasked=True)
+    return render(request, f"{template}#numbers" if wants_partial(request) else template, context)
 
 
 @login_required

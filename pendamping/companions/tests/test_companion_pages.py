@@ -135,8 +135,10 @@ def test_the_detail_shows_assignments_and_caseload(officer: Client, ani: Compani
 def test_the_officer_sees_the_nik_and_it_is_audited_the_auditor_sees_it_masked(
     client_for: Callable[..., Client], auditor: Any, officer: Client, ani: Companion
 ) -> None:
-    assert ani.nik in officer.get(detail(ani)).content.decode()
+    assert ani.nik not in officer.get(detail(ani)).content.decode()
+    assert ani.nik in officer.post(reverse("companions:companion_reveal", args=[ani.pk])).content.decode()
     assert AuditEntry.objects.filter(action="reveal", object_id=str(ani.pk)).count() == 1
+    assert client_for(auditor).post(reverse("companions:companion_reveal", args=[ani.pk])).status_code == 403
     body = client_for(auditor).get(detail(ani)).content.decode()
     assert ani.nik not in body
     assert ani.nik_masked in body

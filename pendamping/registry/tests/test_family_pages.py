@@ -197,11 +197,25 @@ def test_the_region_options_follow_the_users_regencies(officer: Client) -> None:
 # --- detail, masking and audit -------------------------------------------------------------------------------
 
 
-def test_an_officer_sees_the_full_nik_and_the_view_is_audited(officer: Client, surabaya_family: Family) -> None:
+def test_an_officer_sees_the_full_nik_on_demand_and_each_reveal_is_audited(
+    officer: Client, surabaya_family: Family
+) -> None:
     body = officer.get(detail(surabaya_family)).content.decode()
-    assert surabaya_family.nik in body
-    assert surabaya_family.kk_number in body
+    assert surabaya_family.nik not in body and surabaya_family.nik_masked in body
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+    url = reverse("registry:family_reveal", args=[surabaya_family.pk])
+    body = officer.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert surabaya_family.nik in body and surabaya_family.kk_number in body
+    assert "<html" not in body  # the htmx partial only
     assert AuditEntry.objects.filter(action="reveal", object_id=str(surabaya_family.pk)).count() == 1
+
+
+def test_roles_that_need_no_numbers_cannot_reveal_them(
+    client_for: Callable[..., Client], auditor: Any, surabaya_family: Family
+) -> None:
+    response = client_for(auditor).post(reverse("registry:family_reveal", args=[surabaya_family.pk]))
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 def test_the_auditor_sees_numbers_masked_and_the_history(

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
@@ -48,23 +48,35 @@ def family_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, f"{template}#results" if wants_partial(request) else template, context)
 
 
+def _detail_context(request: HttpRequest, family: Any, *, unmasked: bool = False) -> dict[str, Any]:
+    return {
+        "family": family,
+        "unmasked": unmasked,
+        "can_reveal": can(request.user, "nik.unmasked"),
+        "memberships": family_memberships(family=family),
+        "history": history_for(request.user, family),
+        "can_change": can(request.user, "family.change"),
+    }
+
+
 @login_required
 @require_GET
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     family = fetch_family(request, pk)
     require(request.user, "registry.view")
-    unmasked = can(request.user, "nik.unmasked")
-    if unmasked:
-        # Every view of the full NIK and KK number is on the record (UU 27/2022 processing history).
-        audit_record(actor=request.user, action="reveal", obj=family)
-    context = {
-        "family": family,
-        "unmasked": unmasked,
-        "memberships": family_memberships(family=family),
-        "history": history_for(request.user, family),
-        "can_change": can(request.user, "family.change"),
-    }
-    return render(request, "registry/family_detail.html", context)
+    return render(request, "registry/family_detail.html", _detail_context(request, family))
+
+
+@login_required
+@require_POST
+def family_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full NIK and KK on demand; every such view is on the record (UU 27/2022 processing history)."""
+    family = fetch_family(request, pk)
+    require(request.user, "nik.unmasked")
+    audit_record(actor=request.user, action="reveal", obj=family)
+    template = "registry/family_detail.html"
+    context = _detail_context(request, family, unmasked=True)
+    return render(request, f"{template}#numbers" if wants_partial(request) else template, context)
 
 
 def _saved(request: HttpRequest, family: Any, message: str) -> HttpResponse:
@@ -161,6 +173,7 @@ urlpatterns: list[URLPattern] = [
     path("families/", family_list_view, name="family_list"),
     path("families/new/", family_create, name="family_create"),
     path("families/<int:pk>/", family_detail, name="family_detail"),
+    path("families/<int:pk>/reveal/", family_reveal, name="family_reveal"),
     path("families/<int:pk>/edit/", family_edit, name="family_edit"),
     path("families/<int:pk>/delete/", family_delete, name="family_delete"),
     path("regions/options/", region_options, name="region_options"),

@@ -96,6 +96,12 @@ def _members_context(request: HttpRequest, group: Any, **extra: Any) -> dict[str
     return {**context, **extra}
 
 
+def _belonging(group: Any, grants: list[Any]) -> list[Any]:
+    """Rows whose changes are part of a KUBE's story: its memberships (past too), grants and tranches."""
+    tranches = [t for g in grants for t in g.tranches.all()]  # prefetched by group_grants
+    return [*group.memberships.all(), *grants, *tranches]
+
+
 def _detail_context(request: HttpRequest, group: Any, **extra: Any) -> dict[str, Any]:
     annotated: list[Any] = list(group_grants(group=group))  # each with `disbursed`, the sum of its tranches
     grant_rows = [(g, g.disbursed or 0, g.amount - (g.disbursed or 0)) for g in annotated]
@@ -110,7 +116,7 @@ def _detail_context(request: HttpRequest, group: Any, **extra: Any) -> dict[str,
         "grant_rows": grant_rows,
         "grant_totals": totals,
         "assignment": group_current_assignment(group=group),
-        "history": history_for(user, group),
+        "history": history_for(user, group, related=_belonging(group, annotated)),
         "can_change": can(user, "group.change"),
         "can_grants": can(user, "grant.change"),
         "can_see_companions": can(user, "companion.view"),

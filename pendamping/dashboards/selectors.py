@@ -1,0 +1,43 @@
+"""The home page's summary: a few counts of what the user may see, aggregated in the database."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from pendamping.accounts.permissions import can
+from pendamping.companions.models import Companion
+from pendamping.registry.models import Family, Grant, Group, Tranche
+
+StatusCounts = list[tuple[str, str, int]]  # (code, label, count), in the order of the status choices
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    families: int | None = None
+    groups: StatusCounts = field(default_factory=list)
+    grants_amount: int = 0
+    grants_disbursed: int = 0
+    companions: StatusCounts | None = None
+
+
+def _by_status(qs: Any, choices: list[tuple[str, str]]) -> StatusCounts:
+    counts = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("pk")).order_by("status")}
+    return [(code, str(label), counts.get(code, 0)) for code, label in choices]
+
+
+def home_summary(*, user: Any) -> HomeSummary:
+    if not can(user, "registry.view"):
+        return HomeSummary()
+    grants = Grant.objects.visible_to(user).aggregate(total=Sum("amount"))
+    disbursed = Tranche.objects.visible_to(user).aggregate(total=Sum("amount"))
+    companions = None
+    if can(user, "companion.view"):
+        companions = _by_status(Companion.objects.visible_to(user), Companion.Status.choices)
+    return HomeSummary(
+        families=Family.objects.visible_to(user).count(),
+        groups=_by_status(Group.objects.visible_to(user), Group.Status.choices),
+        grants_amount=grants["total"] or 0,
+        grants_disbursed=disbursed["total"] or 0,
+        companions=companions,
+    )
