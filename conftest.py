@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from pendamping.accounts.models import Role, User
 from pendamping.accounts.tests.factories import UserFactory
@@ -60,6 +61,10 @@ def _test_settings(request: pytest.FixtureRequest, settings: Any) -> None:
     if request.node.get_closest_marker("real_password_hashers") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = IMMEDIATE_TASKS
+    # Messages are asserted in English (the source language); the Indonesian default has tests of its own
+    # that switch back with `translation.override("id")` or an Accept-Language header.
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
     # config.settings turns the HTTPS settings on when DATABASE_URL is set; the suite must behave the same on
     # SQLite and PostgreSQL, so tests run as plain HTTP (a test of the HTTPS settings overrides these itself).
     settings.SECURE_SSL_REDIRECT = False

@@ -1,6 +1,7 @@
 """Writes of companion records and their assignments to KUBE (the rest of the lifecycle comes with issue 5)."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ def _apply(companion: Companion, data: dict[str, Any]) -> None:
             setattr(companion, key, data[key])
     companion.name = " ".join(str(companion.name).split())
     phone = str(companion.phone or "").replace(" ", "").replace("-", "")
-    if phone and not (phone.lstrip("+").isdigit() and 9 <= len(phone.lstrip("+")) <= 15):
+    if phone and not re.fullmatch(r"\+?[0-9]{9,15}", phone):
         raise ValidationError({"phone": _("Phone number must be 9-15 digits, e.g. 081234567890.")})
     companion.phone = phone
 
@@ -32,6 +33,8 @@ def _apply(companion: Companion, data: dict[str, Any]) -> None:
 def _set_places(companion: Companion, home_desa_code: str | None, regency_code: str | None, actor: Any) -> None:
     if home_desa_code:
         companion.home_desa = village(home_desa_code, field="home_desa")
+    elif not companion.home_desa_id:
+        raise ValidationError({"home_desa": _("Give the companion's home village.")})
     code = regency_code or (companion.regency_id if companion.regency_id else regency_of(companion.home_desa))
     if not code or len(code) != 5 or not code.startswith(companion.home_desa.code[:2]):
         raise ValidationError({"regency": _("Unknown regency of service: %(c)s") % {"c": code}})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 # ASCII digits only: `\d` and str.isdigit() also accept "²" or "١٢٣", which int() then refuses or misreads.
 _PLAIN = re.compile(r"[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
-_CENTS = re.compile(r"[0-9]+[.,][0-9]{1,2}")
+_CENTS = re.compile(r"([0-9]+|[0-9]{1,3}(\.[0-9]{3})+)[.,][0-9]{1,2}")
 
 
 class AmountError(ValueError):

@@ -21,7 +21,7 @@ class HomeSummary:
     companions: StatusCounts | None = None
 
 
-def _by_status(qs: Any, choices: list[tuple[str, str]]) -> StatusCounts:
+def _by_status(qs: Any, choices: list[tuple[str, Any]]) -> StatusCounts:
     counts = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("pk")).order_by("status")}
     return [(code, str(label), counts.get(code, 0)) for code, label in choices]
 

@@ -13,6 +13,8 @@ from pendamping.core.nik import mask_number
 
 def _assigned_group_ids(user: Any) -> models.QuerySet[Any, Any]:
     """KUBE the user accompanies now (relations named as strings: the registry does not import companions)."""
+    if not getattr(user, "is_authenticated", False):
+        return Group.objects.none().values("pk")
     return Group.objects.filter(assignments__companion__user=user, assignments__ended_on__isnull=True).values("pk")
 
 

@@ -182,22 +182,14 @@ def test_a_user_without_a_role_sees_nothing(norole: User, world: World) -> None:
     assert seen(norole, world) == NOTHING
 
 
-ANONYMOUS_CRASH = pytest.mark.xfail(
-    reason="visible_to builds the companion subquery with filter(assignments__companion__user=user) before "
-    "scoped() can deny an anonymous user: TypeError instead of an empty queryset",
-    raises=TypeError,
-    strict=True,
-)
-
-
 @pytest.mark.parametrize(
     "key",
     [
-        pytest.param("family", marks=ANONYMOUS_CRASH),
-        pytest.param("group", marks=ANONYMOUS_CRASH),
-        pytest.param("membership", marks=ANONYMOUS_CRASH),
-        pytest.param("grant", marks=ANONYMOUS_CRASH),
-        pytest.param("tranche", marks=ANONYMOUS_CRASH),
+        "family",
+        "group",
+        "membership",
+        "grant",
+        "tranche",
         "companion",
         "assignment",
     ],

@@ -149,11 +149,6 @@ def test_a_bad_phone_number_is_refused(admin: User, phone: str) -> None:
     assert_no_companion_written()
 
 
-@pytest.mark.xfail(
-    reason="companions._apply checks the phone with lstrip('+') and str.isdigit(): '++62…' and non-ASCII "
-    "digits (full-width, Arabic-Indic) are stored",
-    strict=True,
-)
 @pytest.mark.parametrize("phone", ["++6281234567890", "\uff10\uff18\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"])
 def test_a_phone_number_with_two_plus_signs_or_foreign_digits_is_refused(admin: User, phone: str) -> None:
     refusal(lambda: create(admin, phone=phone), "phone")
@@ -164,10 +159,6 @@ def test_an_unknown_home_desa_is_refused(admin: User) -> None:
     assert_no_companion_written()
 
 
-@pytest.mark.xfail(
-    reason="companion_create with an empty home desa code raises RelatedObjectDoesNotExist, not ValidationError",
-    strict=True,
-)
 def test_a_missing_home_desa_is_refused_with_a_message(admin: User) -> None:
     refusal(lambda: create(admin, home_desa_code=""), "home_desa")
 

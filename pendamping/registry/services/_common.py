@@ -40,7 +40,7 @@ def nik_warnings(nik: str) -> list[str]:
 
 
 def digits16(value: Any, *, field: str, label: str) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{16}", value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{16}", value.strip()):
         raise ValidationError({field: _("%(label)s must be 16 digits, typed as text.") % {"label": label}})
     return value.strip()
 

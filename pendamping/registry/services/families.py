@@ -1,5 +1,6 @@
 """Writes of families (KBS)."""
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -55,7 +56,7 @@ def _apply(family: Family, data: dict[str, Any]) -> None:
     if "monthly_income" in data:
         family.monthly_income = rupiah(data["monthly_income"], field="monthly_income")
     for key in ("rt", "rw"):
-        if key in data and data[key] and not str(data[key]).isdigit():
+        if key in data and data[key] and not re.fullmatch(r"[0-9]{1,3}", str(data[key])):
             raise ValidationError({key: _("RT/RW must be digits, e.g. 003.")})
     family.head_name = " ".join(str(family.head_name).split())
     if family.welfare_decile is not None and family.decile_as_of is None:

@@ -41,7 +41,8 @@ def _apply(group: Group, data: dict[str, Any]) -> None:
 
 def _next_code(desa_code: str) -> str:
     prefix = desa_code.replace(".", "") + "-"
-    last = Group.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    codes = Group.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    last = max(codes, key=lambda c: int(c.rsplit("-", 1)[1]), default=None)  # numeric: 1000 sorts after 999
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:03d}"
 
 
@@ -218,6 +219,8 @@ def membership_set_role(*, actor: Any, membership: Membership, role: str) -> Mem
     if role not in BoardRole.values:
         raise ValidationError({"role": _("Unknown board role: %(r)s") % {"r": role}})
     role, old_role = BoardRole(role), BoardRole(membership.role)
+    if role == old_role:
+        return membership  # nothing to change, nothing to record
     holder = group.memberships.current().filter(role=role).exclude(pk=membership.pk).first() if role in BOARD else None
     if holder is None and old_role in BOARD and group.status == Group.Status.ACTIVE:
         raise ValidationError(_("Give the %(role)s role to another member first.") % {"role": old_role.label})

@@ -200,7 +200,6 @@ def test_a_kk_number_that_is_not_16_digits_is_refused(admin: User, kk: Any) -> N
 FULL_WIDTH_KK = "".join(chr(0xFF10 + int(d)) for d in "3578010000000001")  # "３５７８…", \d matches these
 
 
-@pytest.mark.xfail(reason="_common.digits16 checks with \\d, which accepts non-ASCII digits", strict=True)
 def test_a_kk_number_in_full_width_digits_is_refused(admin: User) -> None:
     refusal(lambda: create(admin, kk_number=FULL_WIDTH_KK), "kk_number")
 
@@ -279,9 +278,6 @@ def test_rt_and_rw_must_be_digits(admin: User, field: str) -> None:
     assert_nothing_written()
 
 
-@pytest.mark.xfail(
-    reason="families._apply checks RT/RW with str.isdigit(), which accepts non-ASCII digits", strict=True
-)
 def test_rt_in_foreign_digits_is_refused(admin: User) -> None:
     refusal(lambda: create(admin, rt="\u0660\u0660\u0663"), "rt")  # Arabic-Indic 003
 

@@ -694,11 +694,6 @@ def test_an_unknown_role_change_is_refused_with_a_message(admin: User) -> None:
     assert_one_of_each_board_role(group)
 
 
-@pytest.mark.xfail(
-    reason="membership_set_role refuses re-saving a board member's own role on an active KUBE "
-    "('Give the ketua role to another member first')",
-    strict=True,
-)
 def test_giving_a_ketua_the_ketua_role_again_changes_nothing(admin: User) -> None:
     group = kube_with_members(5)
     ketua = member(group, BoardRole.KETUA)
