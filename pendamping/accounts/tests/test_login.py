@@ -81,7 +81,10 @@ def test_repeated_wrong_passwords_lock_the_login(client: Client, surabaya_office
     assert "temporarily locked" in locked.content.decode()
 
 
-def test_the_language_switch_changes_the_page_language(client_for: Callable[..., Client], admin: Any) -> None:
+def test_the_language_switch_changes_the_page_language(
+    client_for: Callable[..., Client], admin: Any, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "id"  # the product's default (the suite itself runs in English)
     client = client_for(admin)
     before = client.get(FAMILIES).content.decode()
     assert '<html lang="id"' in before
