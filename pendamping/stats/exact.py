@@ -173,6 +173,14 @@ def _pvalue_2x2(h: _NonCentralHyper, alternative: str) -> float:
     return float(min(1.0, d[d <= observed * (1.0 + REL_ERR)].sum()))
 
 
+def _sample_odds_ratio(table: NDArray[np.int64]) -> float:
+    """ad / bc: infinite when only bc is 0, undefined (NaN) when both are."""
+    a, b, c, d = (int(v) for v in table.ravel())
+    if b * c:
+        return a * d / (b * c)
+    return math.inf if a * d else math.nan
+
+
 def _fisher_2x2(table: NDArray[np.int64], alternative: str, conf_level: float) -> TestResult:
     h = _NonCentralHyper(table)
     if alternative == "less":
@@ -182,8 +190,6 @@ def _fisher_2x2(table: NDArray[np.int64], alternative: str, conf_level: float) -
     else:
         alpha = (1.0 - conf_level) / 2.0
         ci = (_lower_limit(h, alpha), _upper_limit(h, alpha))
-    a, b, c, d = (int(v) for v in table.ravel())
-    sample_or = math.inf if b * c == 0 and a * d > 0 else (math.nan if b * c == 0 else a * d / (b * c))
     return TestResult(
         statistic=None,
         df=None,
@@ -194,7 +200,7 @@ def _fisher_2x2(table: NDArray[np.int64], alternative: str, conf_level: float) -
             "ci": ci,
             "conf_level": conf_level,
             "odds_ratio_kind": "conditional maximum likelihood",
-            "sample_odds_ratio": sample_or,
+            "sample_odds_ratio": _sample_odds_ratio(table),
         },
     )
 
@@ -202,23 +208,24 @@ def _fisher_2x2(table: NDArray[np.int64], alternative: str, conf_level: float) -
 def _fisher_rxc(table: NDArray[np.int64]) -> TestResult:
     rows, cols = table.shape
     oriented = table if rows <= cols else table.T
-    if oriented.shape[0] == 2:
-        pvalue = two_row_pvalue(oriented)
-    else:
-        pvalue = network_pvalue(oriented)
-    method = f"Fisher-Freeman-Halton exact test ({rows} x {cols})"
+    pvalue = two_row_pvalue(oriented) if oriented.shape[0] == 2 else network_pvalue(oriented)
     if pvalue is not None:
+        method = f"Fisher-Freeman-Halton exact test ({rows} x {cols})"
         return TestResult(statistic=None, df=None, pvalue=pvalue, method=method, estimate={"n": int(table.sum())})
     mc = monte_carlo_pvalue(table)
+    bound = f" None of them was as extreme as the observed table, so p < {mc.pvalue:.1g}." if mc.hits == 0 else ""
     return TestResult(
         statistic=None,
         df=None,
         pvalue=mc.pvalue,
-        method=f"{method}, Monte Carlo p-value ({mc.samples:,} random tables, seed {mc.seed})",
+        method=(
+            f"Fisher-Freeman-Halton test ({rows} x {cols}), Monte Carlo p-value "
+            f"({mc.samples:,} random tables, seed {mc.seed})"
+        ),
         warnings=(
             "The table is too large for the exact calculation; the p-value was estimated from "
             f"{mc.samples:,} random tables with the same margins (seed {mc.seed}); its standard error is "
-            f"about {mc.standard_error:.1g}.",
+            f"about {mc.standard_error:.1g}.{bound}",
         ),
         estimate={"n": int(table.sum()), "monte_carlo_samples": mc.samples, "seed": mc.seed},
     )

@@ -27,6 +27,7 @@ _CHUNK = 20_000
 @dataclass(frozen=True)
 class MonteCarloResult:
     pvalue: float
+    hits: int
     samples: int
     seed: int
     standard_error: float
@@ -70,6 +71,7 @@ def monte_carlo_pvalue(table: NDArray[np.int64], samples: int = MC_SAMPLES, seed
     pvalue = (1.0 + hits) / (samples + 1.0)
     return MonteCarloResult(
         pvalue=pvalue,
+        hits=hits,
         samples=samples,
         seed=seed,
         standard_error=math.sqrt(pvalue * (1.0 - pvalue) / samples),

@@ -36,7 +36,7 @@ from scipy.special import gammaln, logsumexp
 __all__ = ["MAX_STATES", "MAX_WORK", "network_pvalue"]
 
 MAX_STATES = 300_000  # undecided (node, past) pairs carried from one stage to the next
-MAX_WORK = 4_000_000  # arcs examined, each weighted by (ARC_COST + paths leaving its node)
+MAX_WORK = 20_000_000  # arcs examined, each weighted by (ARC_COST + paths leaving its node)
 ARC_COST = 8
 REL_ERR = 1e-7
 _QUANTUM = 1e-9

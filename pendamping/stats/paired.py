@@ -102,7 +102,7 @@ def bowker(table: Any) -> TestResult:
     used = total > 0
     statistic = float(((above[used] - below[used]) ** 2 / total[used]).sum())
     skipped = int((~used).sum())
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if skipped:
         warnings = (
             f"{skipped} of {df} pairs of categories had no changes in either direction and were skipped; "
@@ -148,9 +148,10 @@ def _stuart_maxwell_parts(arr: NDArray[np.int64]) -> tuple[float, int, list[str]
     groups = _components(weights)
     unused = [g[0] + 1 for g in groups if len(g) == 1]
     if unused:
+        one = len(unused) == 1
         notes.append(
-            f"categor{'y' if len(unused) == 1 else 'ies'} {', '.join(map(str, unused))} had no changes "
-            "and were left out (they cannot affect the margins)"
+            f"{'category' if one else 'categories'} {', '.join(map(str, unused))} had no changes in or out "
+            f"and {'was' if one else 'were'} left out ({'it' if one else 'they'} cannot affect the margins)"
         )
     linked = [g for g in groups if len(g) > 1]
     if len(linked) > 1:

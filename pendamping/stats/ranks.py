@@ -18,14 +18,13 @@ Missing values are dropped (whole pairs in the paired test), with a warning.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
 from pendamping.stats.result import NotTestable, TestResult
-from pendamping.stats.tables import as_sample
+from pendamping.stats.tables import as_sample, paired_differences
 
 __all__ = ["mann_whitney", "wilcoxon_signed_rank"]
 
@@ -97,17 +96,6 @@ def _tie_sum(ranks: NDArray[np.float64]) -> float:
     return float((counts.astype(float) ** 3 - counts).sum())
 
 
-def _paired_differences(before: Any, after: Any) -> tuple[NDArray[np.float64], tuple[str, ...]]:
-    x = as_sample(before, what="before")
-    y = as_sample(after, what="after")
-    if len(x) != len(y):
-        raise ValueError(f"before and after must have the same length ({len(x)} vs {len(y)})")
-    complete = ~(np.isnan(x) | np.isnan(y))
-    dropped = int((~complete).sum())
-    warnings = (f"{dropped} incomplete pair(s) were left out.",) if dropped else ()
-    return x[complete] - y[complete], warnings
-
-
 def wilcoxon_signed_rank(
     before: Sequence[float | None], after: Sequence[float | None], *, alternative: str = "two-sided"
 ) -> TestResult:
@@ -117,7 +105,7 @@ def wilcoxon_signed_rank(
     with a "no change" warning.
     """
     side = _side(alternative)
-    diff, warnings = _paired_differences(before, after)
+    diff, warnings = paired_differences(before, after)
     if len(diff) == 0:
         raise NotTestable("no data: no complete pairs; not testable")
     nonzero = diff[diff != 0]

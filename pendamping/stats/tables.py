@@ -21,6 +21,7 @@ __all__ = [
     "as_count_table",
     "as_sample",
     "independence_table",
+    "paired_differences",
     "paired_square_table",
 ]
 
@@ -105,3 +106,15 @@ def as_sample(values: Sequence[float | None] | NDArray[Any], *, what: str) -> ND
     if np.any(np.isinf(arr)):
         raise ValueError(f"{what} contains infinite values")
     return arr
+
+
+def paired_differences(before: Any, after: Any) -> tuple[NDArray[np.float64], tuple[str, ...]]:
+    """before - after for the complete pairs, and a warning if incomplete pairs were dropped."""
+    x = as_sample(before, what="before")
+    y = as_sample(after, what="after")
+    if len(x) != len(y):
+        raise ValueError(f"before and after must have the same length ({len(x)} vs {len(y)})")
+    complete = ~(np.isnan(x) | np.isnan(y))
+    dropped = int((~complete).sum())
+    warnings = (f"{dropped} incomplete pair(s) were left out.",) if dropped else ()
+    return x[complete] - y[complete], warnings

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from pendamping.stats.ranks import _paired_differences
 from pendamping.stats.result import NotTestable, TestResult
+from pendamping.stats.tables import paired_differences
 
 __all__ = ["paired_t"]
 
@@ -23,7 +23,7 @@ def paired_t(before: Sequence[float | None], after: Sequence[float | None], *, c
     """Paired t-test of the mean of before - after; incomplete pairs are dropped with a warning."""
     if not 0.0 < conf_level < 1.0:
         raise ValueError(f"conf_level must be between 0 and 1, got {conf_level!r}")
-    diff, warnings = _paired_differences(before, after)
+    diff, warnings = paired_differences(before, after)
     n = len(diff)
     if n < 2:
         raise NotTestable("not enough data: a paired t-test needs at least two complete pairs")

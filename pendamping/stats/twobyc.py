@@ -32,7 +32,7 @@ from scipy.special import gammaln, logsumexp
 
 __all__ = ["MAX_STATES", "two_row_pvalue"]
 
-MAX_STATES = 3_000_000  # undecided partial tables allowed at any stage before giving up
+MAX_STATES = 4_000_000  # undecided partial tables allowed at any stage before giving up
 REL_ERR = 1e-7
 _QUANTUM = 1e-9  # paths whose log-probabilities agree to this are merged
 
@@ -200,10 +200,11 @@ def two_row_pvalue(table: NDArray[np.int64]) -> float | None:
     rows = table.sum(axis=1)
     first = table[int(np.argmin(rows))]
     net = _TwoRowNetwork(first.astype(np.int64), table.sum(axis=0).astype(np.int64))
-    states: tuple | None = (np.zeros(1, dtype=np.int64), np.zeros(1), np.zeros(1))
+    states: tuple = (np.zeros(1, dtype=np.int64), np.zeros(1), np.zeros(1))
     for k in range(len(net.cols) - 2):
-        states = _level(net, k, states)
-        if states is None:
+        expanded = _level(net, k, states)
+        if expanded is None:
             return None
+        states = expanded
     _last_two(net, states)
     return net.pvalue()
