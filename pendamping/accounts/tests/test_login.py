@@ -54,7 +54,7 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client: Client, surabaya_o
     settings.LANGUAGE_CODE = "en"
     response = sign_in(client, "officer_surabaya", "wrong-password")
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "Wrong username or password." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
