@@ -9,10 +9,21 @@ exact conditional (Cornfield) interval.
 
 r x c tables use the Fisher–Freeman–Halton test (Freeman & Halton 1951), with the same
 two-sided rule and tolerance, computed exactly and deterministically by a network algorithm
-(Mehta & Patel 1983), see :mod:`pendamping.stats.network` and :mod:`pendamping.stats.twobyc`.
-When the network would be too large (see ``MAX_STATES`` there) the p-value is estimated by a
-seeded Monte Carlo simulation instead, stated in ``method`` and in a warning
-(:mod:`pendamping.stats.montecarlo`).
+(Mehta & Patel 1983): :mod:`pendamping.stats.twobyc` for 2 x c (any counts, e.g. 10,000 per
+arm), :mod:`pendamping.stats.network` for larger tables. For 2 x 2 the conditional MLE and its
+interval use R's root finder and tolerance (``uniroot``), so they equal R's printed output.
+
+Exact limits ("documented size"). The exact p-value is computed when the network stays within
+  - 2 x c: at most ``twobyc.MAX_STATES`` = 4,000,000 undecided partial tables at any column
+    (and ``twobyc.MAX_SCAN`` = 100,000,000 cells scanned in one column);
+  - r x c (r, c >= 3): at most ``network.MAX_WORK`` = 20,000,000 arc evaluations and
+    ``network.MAX_STATES`` = 300,000 undecided (node, past) pairs per column.
+These are checked before the work is done, so the decision is fast and the same on every
+machine. Beyond them the p-value is a Monte Carlo estimate from ``montecarlo.MC_SAMPLES`` =
+100,000 random tables with seed ``montecarlo.MC_SEED`` = 20240601, said in ``method`` and in a
+warning (:mod:`pendamping.stats.montecarlo`). In practice: 2 x 5 tables with 10,000 per arm
+are exact unless the association is strong (then the p-value is far below any threshold), and
+most r x c tables with n <= 100 and r, c <= 4 are exact.
 """
 
 from __future__ import annotations

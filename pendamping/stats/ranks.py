@@ -1,7 +1,9 @@
 """Rank tests with R's ``wilcox.test`` defaults: Wilcoxon signed-rank (paired) and Mann–Whitney.
 
-Both follow R's ``wilcox.test`` (R source ``src/library/stats/R/wilcox.test.R``, up to R 4.4;
-Hollander & Wolfe, *Nonparametric Statistical Methods*, 1973):
+Both follow R's ``wilcox.test`` defaults as R has had them for decades (R source
+``src/library/stats/R/wilcox.test.R``; Hollander & Wolfe, *Nonparametric Statistical Methods*,
+1973); recent R-devel sources compute exact conditional p-values with ties instead, which is not
+what is reproduced here:
 
 - paired: d = before - after; zero differences are dropped (Wilcoxon's convention); V is the
   sum of the ranks of |d| over the positive d. The p-value is exact (the signed-rank
@@ -69,9 +71,9 @@ def _exact_pvalue(counts: NDArray[np.float64], q: float, center: float, side: st
     def lower(v: float) -> float:
         return float(cdf[min(int(v), len(cdf) - 1)]) if v >= 0 else 0.0
 
-    def upper(v: float) -> float:  # P(X > v)
+    def upper(v: float) -> float:  # P(X > v) = P(X >= v + 1) for integer v >= -1
         k = int(v) + 1
-        return float(sf[k]) if k < len(sf) else 0.0 if k > 0 else 1.0
+        return float(sf[k]) if k < len(sf) else 0.0
 
     if side == "less":
         return lower(q)

@@ -13,6 +13,8 @@ from typing import Any
 
 __all__ = ["NotTestable", "TestResult"]
 
+_ROUNDING = 1e-9
+
 
 class NotTestable(ValueError):
     """The data carry no information for the test, so no p-value may be given.
@@ -42,8 +44,10 @@ class TestResult:
     estimate: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not (0.0 <= self.pvalue <= 1.0) or math.isnan(self.pvalue):
+        pvalue = float(self.pvalue)
+        if math.isnan(pvalue) or not (-_ROUNDING <= pvalue <= 1.0 + _ROUNDING):
             raise ValueError(f"p-value {self.pvalue!r} is outside [0, 1]")
+        object.__setattr__(self, "pvalue", min(1.0, max(0.0, pvalue)))  # sums may overshoot by an ulp
         if self.df is not None and self.df < 0:
             raise ValueError(f"degrees of freedom {self.df!r} are negative")
         object.__setattr__(self, "warnings", tuple(self.warnings))

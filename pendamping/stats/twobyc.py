@@ -18,8 +18,8 @@ The longest path of the remaining columns is computed exactly: log C(c_j, x) is 
 so the best allocation of m units takes the m largest increments (a greedy merge). The last two
 columns are summed analytically: for a fixed path the remaining cell follows a hypergeometric
 distribution, and the counted tables are those whose probability is below a threshold. The work
-grows with the number of undecided paths; beyond ``MAX_STATES`` of them the caller falls back
-to a seeded Monte Carlo estimate.
+grows with the number of undecided paths; beyond ``MAX_STATES`` of them (or ``MAX_SCAN`` cells
+to scan in one column) the caller falls back to a seeded Monte Carlo estimate.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from scipy.special import gammaln, logsumexp
 __all__ = ["MAX_STATES", "two_row_pvalue"]
 
 MAX_STATES = 4_000_000  # undecided partial tables allowed at any stage before giving up
+MAX_SCAN = 100_000_000  # cells of the next column scanned in one stage, summed over partial sums
 REL_ERR = 1e-7
 _QUANTUM = 1e-9  # paths whose log-probabilities agree to this are merged
 
@@ -164,8 +165,16 @@ def _groups(s: NDArray[np.int64]) -> tuple[NDArray[np.int64], list[tuple[int, sl
     return order, [(int(ordered[a]), slice(int(a), int(b))) for a, b in zip(starts, stops, strict=True)]
 
 
+def _scan_size(groups: list[tuple[int, slice]], r1: int, col: int, rest: int) -> int:
+    """Number of values the next column can take, summed over the distinct partial sums."""
+    m = r1 - np.asarray([value for value, _ in groups], dtype=np.int64)
+    return int((np.minimum(col, m) - np.maximum(0, m - rest) + 1).clip(min=0).sum())
+
+
 def _level(net: _TwoRowNetwork, k: int, states: tuple) -> tuple | None:
     order, groups = _groups(states[0])
+    if _scan_size(groups, net.r1, net.cols[k], sum(net.cols[k + 1 :])) > MAX_SCAN:
+        return None
     past, log_w = states[1][order], states[2][order]
     suffix = net.suffix(k + 1)
     budget = _Budget()
@@ -175,6 +184,8 @@ def _level(net: _TwoRowNetwork, k: int, states: tuple) -> tuple | None:
         if child is None:
             return None
         children.append(child)
+    if not children:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     new = tuple(np.concatenate([c[i] for c in children]) for i in range(3))
     if len(set(net.cols[: k + 1])) < k + 1 and len(new[0]):
         return _merge(*new)
@@ -206,5 +217,9 @@ def two_row_pvalue(table: NDArray[np.int64]) -> float | None:
         if expanded is None:
             return None
         states = expanded
+        if len(states[0]) == 0:
+            return net.pvalue()
+    if _scan_size(_groups(states[0])[1], net.r1, net.cols[-2], net.cols[-1]) > MAX_SCAN:
+        return None
     _last_two(net, states)
     return net.pvalue()

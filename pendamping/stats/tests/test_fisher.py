@@ -8,8 +8,7 @@ import pytest
 from scipy import stats
 from scipy.special import gammaln
 
-from pendamping.stats import NotTestable, fisher_exact
-from pendamping.stats import network, twobyc
+from pendamping.stats import NotTestable, fisher_exact, network, twobyc
 
 # R's ?fisher.test examples (src/library/stats/man/fisher.test.Rd); printed outputs from R's
 # tests/Examples/stats-Ex.Rout.save. R fills matrices by column: matrix(c(3, 1, 1, 3), 2).
@@ -116,7 +115,8 @@ def brute_force_pvalue(table):
             return
         for row in itertools.product(*(range(c + 1) for c in remaining)):
             if sum(row) == rows[i]:
-                fill(i + 1, [c - a for c, a in zip(remaining, row, strict=True)], acc - gammaln(np.asarray(row) + 1).sum())
+                rest = [c - a for c, a in zip(remaining, row, strict=True)]
+                fill(i + 1, rest, acc - gammaln(np.asarray(row) + 1).sum())
 
     fill(0, list(cols), 0.0)
     return total

@@ -16,6 +16,7 @@ def test_result_is_frozen_and_checks_the_pvalue():
     assert result.warnings == () and result.estimate == {}
     with pytest.raises(AttributeError):
         result.pvalue = 0.1  # type: ignore[misc]
+    assert TestResult(statistic=None, df=None, pvalue=1.0000000000000002, method="m").pvalue == 1.0  # an ulp over
     for bad in (-0.1, 1.5, math.nan):
         with pytest.raises(ValueError):
             TestResult(statistic=None, df=None, pvalue=bad, method="m")
