@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from pendamping.companions.models import Assignment, Companion
 from pendamping.registry.models import Group
@@ -62,8 +62,9 @@ def group_current_companion(*, group: Group) -> Companion | None:
 
 def groups_assignable(*, user: Any, companion: Companion) -> QuerySet[Group]:
     """KUBE of the companion's regency, visible to the user, without a companion now, nearest (same kecamatan) first."""
-    taken = Assignment.objects.filter(ended_on__isnull=True).values("group_id")
-    qs = Group.objects.visible_to(user).filter(regency_id=companion.regency_id).exclude(pk__in=taken)
+    taken = Assignment.objects.filter(group=OuterRef("pk"), ended_on__isnull=True)
+    qs = Group.objects.visible_to(user).filter(regency_id=companion.regency_id).exclude(Exists(taken))
     qs = qs.filter(status__in=[Group.Status.FORMING, Group.Status.ACTIVE]).select_related("desa", "desa__parent")
     same_kec = Q(desa__parent_id=companion.home_desa.parent_id)
-    return qs.annotate(near=Count("pk", filter=same_kec)).order_by("-near", "name")
+    near = Case(When(same_kec, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return qs.annotate(near=near).order_by("-near", "name")

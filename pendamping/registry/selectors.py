@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from pendamping.registry.models import Family, Grant, Group, Membership, Tranche
 
@@ -123,7 +123,9 @@ def grant_get(*, user: Any, pk: Any) -> Grant:
 def families_addable(*, user: Any, group: Group, q: str = "", limit: int = 20) -> QuerySet[Family]:
     """Families of the KUBE's village, visible to the user, active and in no KUBE now (for the member picker)."""
     qs = Family.objects.visible_to(user).filter(desa_id=group.desa_id, status=Family.Status.ACTIVE)
-    qs = qs.exclude(pk__in=Membership.objects.filter(left_on__isnull=True).values("family_id"))
+    # NOT EXISTS, not NOT IN: PostgreSQL turns NOT IN (subquery) into a scan of every membership per row.
+    in_a_kube = Membership.objects.filter(family=OuterRef("pk"), left_on__isnull=True)
+    qs = qs.exclude(Exists(in_a_kube))
     if q:
         qs = qs.filter(Q(head_name__icontains=q) | Q(nik__startswith=q))
     return qs.order_by("head_name")[:limit]
