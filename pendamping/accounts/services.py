@@ -51,16 +51,14 @@ def token_authenticate(*, raw: str) -> User | None:
     return token.user
 
 
-def token_revoke(*, user: User, token_id: int) -> None:
+def token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of the user's own live tokens; False when there is no such token (another user's id too)."""
     token = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).first()
     if token is None:
-        return
+        return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(
-        actor=user,
-        action="update",
-        obj=token,
-        before={"revoked_at": None},
-        after={"revoked_at": token.revoked_at.isoformat()},
+        actor=user, action="update", obj=token, before={"revoked_at": None}, after={"revoked_at": str(token.revoked_at)}
     )
+    return True

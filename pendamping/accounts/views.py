@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,7 +42,8 @@ def token_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    # The service only revokes the caller's own tokens; another user's id changes nothing.
-    services.token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    # Only the caller's own live tokens: another user's id is indistinguishable from a missing one.
+    if not services.token_revoke(user=request.user, token_id=token_id):  # type: ignore[arg-type]
+        raise Http404
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:account")

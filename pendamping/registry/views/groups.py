@@ -249,8 +249,8 @@ def _membership(group: Any, mid: int) -> Any:
 def member_manage(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     """The role and leaving forms of one member: a panel under the members table (htmx), or the page with it."""
     group = fetch_group(request, pk)
+    membership = _membership(group, mid)  # first: an id outside the KUBE is a 404 for every role
     require(request.user, "membership.change")
-    membership = _membership(group, mid)
     if wants_partial(request):
         context = {"group": group, "managed": membership, "role_choices": ROLE_CHOICES}
         return render(request, "registry/group_detail.html#member_panel", context)
@@ -261,8 +261,8 @@ def member_manage(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 @require_POST
 def member_end(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     group = fetch_group(request, pk)
+    membership = _membership(group, mid)  # first: an id outside the KUBE is a 404 for every role
     require(request.user, "membership.change")
-    membership = _membership(group, mid)
     form = MemberEndForm(request.POST)
     try:
         if not form.is_valid():
@@ -277,8 +277,8 @@ def member_end(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 @require_POST
 def member_role(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     group = fetch_group(request, pk)
+    membership = _membership(group, mid)  # first: an id outside the KUBE is a 404 for every role
     require(request.user, "membership.change")
-    membership = _membership(group, mid)
     form = MemberRoleForm(request.POST)
     try:
         if not form.is_valid():
