@@ -1,6 +1,9 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from pendamping.core.context import door
 
@@ -25,3 +28,17 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class CookieLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose otherwise with the language switch (a cookie).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, and many office browsers say en-US even
+    though their users work in Indonesian; the default must be the office's language, not the browser's."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

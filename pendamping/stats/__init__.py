@@ -6,10 +6,23 @@ reproduces (mostly R's ``stats`` package, Agresti's *Categorical Data Analysis*,
 Lydersen & Laake).
 """
 
+from pendamping.stats.design import BalanceRow, Match, balance, match_controls, randomise
 from pendamping.stats.exact import fisher_exact
 from pendamping.stats.independence import chi2_critical, chi2_independence, cramers_v, g_test
 from pendamping.stats.multiplicity import adjust_pvalues
 from pendamping.stats.paired import bowker, mcnemar, stuart_maxwell
+from pendamping.stats.power import (
+    did_power,
+    did_sample_size,
+    mcnemar_power,
+    mcnemar_sample_size,
+    paired_t_power,
+    paired_t_sample_size,
+    two_proportions_power,
+    two_proportions_sample_size,
+    two_sample_t_power,
+    two_sample_t_sample_size,
+)
 from pendamping.stats.ranks import mann_whitney, wilcoxon_signed_rank
 from pendamping.stats.result import NotTestable, TestResult
 from pendamping.stats.stratified import cmh
@@ -31,4 +44,21 @@ __all__ = [
     "paired_t",
     "stuart_maxwell",
     "wilcoxon_signed_rank",
+    # study design helpers (design.py)
+    "BalanceRow",
+    "Match",
+    "balance",
+    "match_controls",
+    "randomise",
+    # power and sample size (power.py)
+    "did_power",
+    "did_sample_size",
+    "mcnemar_power",
+    "mcnemar_sample_size",
+    "paired_t_power",
+    "paired_t_sample_size",
+    "two_proportions_power",
+    "two_proportions_sample_size",
+    "two_sample_t_power",
+    "two_sample_t_sample_size",
 ]

@@ -75,3 +75,12 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_indonesian_is_the_default_whatever_the_browser_says(client_for: Any, admin: User, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "id"
+    client = client_for(admin)
+    body = client.get("/registry/families/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="id"' in body
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en"' in client.get("/registry/families/").content.decode()
