@@ -10,6 +10,7 @@ from pendamping.accounts.api import SessionAuth, TokenAuth
 from pendamping.accounts.api import router as accounts_router
 from pendamping.companions.api import router as companions_router
 from pendamping.core.api_support import AnonThrottle, UserThrottle, install_error_handlers
+from pendamping.evaluation.api import router as evaluation_router
 from pendamping.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -26,3 +27,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", companions_router)
+api.add_router("", evaluation_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pendamping.regions",
     "pendamping.registry",
     "pendamping.companions",
+    "pendamping.evaluation",
     "pendamping.dashboards",
     "pendamping.demo",
 ]

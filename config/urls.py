@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("pendamping.accounts.urls")),
     path("registry/", include("pendamping.registry.urls")),
     path("companions/", include("pendamping.companions.urls")),
+    path("evaluation/", include("pendamping.evaluation.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -19,6 +19,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "nik.unmasked": frozenset({A, OF}),
     "audit.view": frozenset({A, OF, AU}),
     "users.manage": frozenset({A}),
+    # Evaluation: which studies (the named ones) is the scope's question; these say what may be done there.
+    "evaluation.view": frozenset({A, OF, E, AU}),
+    "evaluation.manage": frozenset({A}),
+    "evaluation.analyse": frozenset({A, OF, E}),
+    "evaluation.respond": frozenset({A, C}),
 }
 
 

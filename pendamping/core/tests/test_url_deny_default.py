@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pendamping.accounts.models import User
 from pendamping.companions.forms import companion_initial
 from pendamping.companions.models import Assignment, Companion
+from pendamping.core.tests import test_url_scoping_evaluation as evaluation
 from pendamping.core.tests.test_url_scoping import (
     BODIES,
     ROLES,
@@ -135,7 +136,9 @@ def test_no_read_shows_a_regional_role_anything_out_of_scope(
             assert response.status_code < 500 and not leaks(response, secrets), f"{where}: {leaks(response, secrets)}"
             is_json = response.get("Content-Type", "").startswith("application/json")
             is_list = is_json and response.status_code == 200 and "items" in response.json()
-            assert not is_list or route.name in LISTS, f"add a list case for {route.name} to LISTS"
+            assert not is_list or route.name in {*LISTS, *evaluation.LISTS}, (
+                f"add a list case for {route.name} to LISTS"
+            )
 
 
 @pytest.mark.parametrize("role", ["surabaya_officer", "auditor"])
@@ -188,7 +191,7 @@ EXTRAS: dict[str, Any] = {
     "nik": "3507014101900001",
 }
 WRITES = [(method, route) for route in ROUTES if route.door == "api" for method in sorted(route.methods - {"GET"})]
-WRITES = [(method, route) for method, route in WRITES if method != "DELETE"]
+WRITES = [(m, route) for m, route in WRITES if m != "DELETE" and (m, route.name) not in evaluation.A4_EXEMPT]
 
 
 def _errors(response: Any) -> dict[str, list[str]]:
@@ -196,12 +199,28 @@ def _errors(response: Any) -> dict[str, list[str]]:
     return response.json()["error"]["fields"]
 
 
-@pytest.mark.parametrize(("method", "route"), WRITES, ids=[f"{m} {r}" for m, r in WRITES])
-def test_api_writes_refuse_extra_fields(method: str, route: Route, world: World, surabaya_officer: User) -> None:
+def _a4_params() -> list[Any]:
+    defects = evaluation.A4_DEFECTS
+    return [
+        pytest.param(
+            method, route, id=f"{method} {route}",
+            marks=[pytest.mark.xfail(strict=True, reason=defects[(method, route.name)])]
+            if (method, route.name) in defects else [],
+        )
+        for method, route in WRITES
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "route"), _a4_params())
+def test_api_writes_refuse_extra_fields(
+    method: str, route: Route, world: World, surabaya_officer: User, admin: User
+) -> None:
     build = BODIES.get((method, route.name))
     assert build is not None, f"add a scoping case for {method} {route.name}: BODIES needs a valid request body"
     base, url = build(world.home), fill(route, world.home)
-    client = client_for_door(None if route.name == "/api/auth/token" else surabaya_officer, "api")
+    # The evaluation app's writes are the admin's (evaluation.manage): the officer's control would be a 403.
+    writer = admin if route.name.startswith(evaluation.API) else surabaya_officer
+    client = client_for_door(None if route.name == "/api/auth/token" else writer, "api")
     before = snapshot()
     for field, value in EXTRAS.items():
         if field not in base:  # `version` of a PATCH and `nik` of a new record are the endpoint's own
@@ -211,7 +230,7 @@ def test_api_writes_refuse_extra_fields(method: str, route: Route, world: World,
         assert response.status_code == 409, response.content
     assert snapshot() == before
     response = send(client, route, method, url, base)  # the control: without the extras, it is accepted
-    assert response.status_code in (200, 201), response.content
+    assert response.status_code in (200, 201, 202), response.content
 
 
 JSON_VALUES = st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.lists(st.integers(), max_size=3)
@@ -226,7 +245,13 @@ def test_extra_fields_by_any_regional_role_never_pass(data: st.DataObject, world
     extra = data.draw(st.dictionaries(st.sampled_from([f for f in EXTRAS if f not in base]), JSON_VALUES, min_size=1))
     client = client_for_door(request.getfixturevalue(role), "api")
     before = snapshot()
-    fields = _errors(send(client, route, method, fill(route, world.home), {**base, **extra}))
+    response = send(client, route, method, fill(route, world.home), {**base, **extra})
+    # The evaluation app looks up the study before reading some bodies (an instrument's is free-form JSON): a
+    # role not named on Surabaya's study is turned away by the scope or the role before the extras are read.
+    if route.name.startswith(evaluation.API) and response.status_code in (403, 404):
+        assert snapshot() == before
+        return
+    fields = _errors(response)
     assert set(extra) <= set(fields) and snapshot() == before
 
 

@@ -12,6 +12,7 @@ from django.core.wsgi import get_wsgi_application
 from django.utils.translation import gettext as _
 
 from pendamping.core.context import door
+from pendamping.demo.evaluation import demo_study_ensure
 from pendamping.demo.seed import family_count
 from pendamping.demo.users import Login, demo_users_ensure
 
@@ -21,7 +22,8 @@ WORKER_STOP_SECONDS = 30
 class Command(BaseCommand):
     help = (
         "Run the demo: create the data folder and database, apply migrations, load the regions, generate the "
-        "demo data if the database has no families, create one login per role, then serve the site on "
+        "demo data if the database has no families, create one login per role and the demo evaluation study "
+        "(if there is no study yet), then serve the site on "
         "http://127.0.0.1:PORT with a task worker until Ctrl-C. Running it again duplicates nothing."
     )
 
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             call_command("seed_demo", families=opts["families"], stdout=self.stdout)
         with door("cli"):
             logins = demo_users_ensure()
+            # After the users: the demo evaluator is named on the study.
+            self.stdout.write(demo_study_ensure(evaluator_username="evaluator").message)
         call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://127.0.0.1:{opts['port']}/"
         self._print_logins(logins, url)

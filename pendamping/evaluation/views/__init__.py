@@ -1,0 +1,1 @@
+"""The evaluation pages (server-rendered, htmx): studies, analyses, answers, the power calculator."""
