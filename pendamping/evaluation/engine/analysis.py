@@ -73,6 +73,18 @@ def software_versions() -> dict[str, str]:
     }
 
 
+def _numbers_as_floats(value: Any) -> Any:
+    """Scores as floats: an instrument built in code (score 1) and the same one read back from YAML or the
+    database (score 1.0) are the same input and must hash alike. Booleans stay booleans."""
+    if isinstance(value, dict):
+        return {k: _numbers_as_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_numbers_as_floats(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def inputs_hash(
     instrument: Instrument, answers: Sequence[Answer], options: AnalysisOptions, columns: Columns | None = None
 ) -> str:
@@ -84,7 +96,7 @@ def inputs_hash(
     point; then the answers as rows of five 64-bit little-endian integers — each value's position
     in its field's sorted list — with the rows sorted.
     """
-    head = {"instrument": dataclasses.asdict(instrument), "options": dataclasses.asdict(options)}
+    head = {"instrument": _numbers_as_floats(dataclasses.asdict(instrument)), "options": dataclasses.asdict(options)}
     dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
     digest = hashlib.sha256(dumps(head).encode())
     cols = columns or Columns.of(answers)

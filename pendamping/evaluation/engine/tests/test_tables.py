@@ -194,3 +194,32 @@ def test_welch_interval_agrees_with_scipy() -> None:
     reference = sp.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
     assert ci == (pytest.approx(reference.low), pytest.approx(reference.high))
     assert estimate == pytest.approx(x.mean() - y.mean()) and notes == []
+
+
+def test_the_inputs_hash_does_not_depend_on_integer_or_float_scores() -> None:
+    import dataclasses
+
+    from pendamping.evaluation.engine.analysis import inputs_hash
+
+    instrument = likert_instrument()
+    data = answers("treatment", "pre", "L", ["1", "2"]) + answers("control", "pre", "L", ["3", "4"])
+    as_ints = dataclasses.replace(
+        instrument,
+        aspects=tuple(
+            dataclasses.replace(
+                a,
+                items=tuple(
+                    dataclasses.replace(
+                        i,
+                        options=tuple(
+                            dataclasses.replace(o, score=int(o.score) if o.score is not None else None)  # type: ignore[arg-type]
+                            for o in i.options
+                        ),
+                    )
+                    for i in a.items
+                ),
+            )
+            for a in instrument.aspects
+        ),
+    )
+    assert inputs_hash(instrument, data, AnalysisOptions()) == inputs_hash(as_ints, data, AnalysisOptions())
