@@ -3,10 +3,11 @@ memory. (The preview of a responses file is a dry run of the import: services.im
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.utils.safestring import SafeString, mark_safe
 
 from pendamping.evaluation.engine.charts import change_chart, favourable_bars
@@ -21,6 +22,7 @@ from pendamping.evaluation.engine.report_html import render_html
 from pendamping.evaluation.engine.result import AnalysisResult
 from pendamping.evaluation.engine.text import fmt, fmt_p, t
 from pendamping.evaluation.models import Analysis
+from pendamping.stats.power import did_power
 
 DOWNLOADS = {
     "results.json": "application/json",
@@ -46,6 +48,40 @@ class ResultPage:
     change: SafeString
     bars_numbers: list[dict[str, Any]]
     change_numbers: list[dict[str, Any]]
+    power: list[dict[str, Any]] = field(default_factory=list)
+
+
+POWER_DELTAS = (10.0, 20.0)  # differences in change, in points of the 0-100 aspect score
+
+
+def _pooled_sd(groups: list[dict[str, Any]]) -> float | None:
+    """The pooled SD of the change scores of both arms (from the chart's values and counts)."""
+    total, dof = 0.0, 0
+    for group in groups:
+        values = np.repeat(np.asarray(group["values"], dtype=float), np.asarray(group["counts"], dtype=int))
+        if values.size < 2:
+            return None
+        total += float(((values - values.mean()) ** 2).sum())
+        dof += values.size - 1
+    return (total / dof) ** 0.5 if dof else None
+
+
+def study_power(result: AnalysisResult) -> list[dict[str, Any]]:
+    """The power the study had: for each aspect, the chance that its difference-in-differences test (two-sided,
+    at the study's alpha, with the smaller arm's n per arm and the change-score spread the study observed)
+    detects a true extra change of 10 or 20 points. Design power, not the misleading "observed power"."""
+    alpha = float(result.options.get("alpha", 0.05))
+    rows = []
+    for aspect in result.instrument["aspects"]:
+        groups = [g for g in result.charts.get("change", []) if g["aspect"] == aspect["code"]]
+        sd = _pooled_sd(groups) if len(groups) == 2 else None
+        if not sd:
+            continue
+        n = min(int(g["n"]) for g in groups)
+        powers = [did_power(n=n, delta=d, sd_change=sd, alpha=alpha) for d in POWER_DELTAS]
+        rows.append({"aspect": aspect["title"], "n": n, "sd": fmt(sd, result.lang, 1),
+                     "powers": [fmt(100 * p, result.lang, 0) for p in powers]})  # fmt: skip
+    return rows
 
 
 def _original_rows(result: AnalysisResult) -> list[dict[str, Any]]:
@@ -104,7 +140,7 @@ def analysis_page(*, analysis: Analysis, lang: str) -> ResultPage | None:
         # The engine escapes every text it puts in the SVG, and draws no script.
         bars=mark_safe(favourable_bars(result.charts, titles, result.lang)),  # noqa: S308
         change=mark_safe(change_chart(result.charts, titles, result.lang)),  # noqa: S308
-        bars_numbers=bars, change_numbers=change,
+        bars_numbers=bars, change_numbers=change, power=study_power(result),
     )  # fmt: skip
 
 

@@ -207,3 +207,29 @@ def test_the_gap_page_ranks_components_and_the_admin_rates_them(admin: User, eva
     body = client(evaluator).get(reverse("evaluation:gap"), {"assessment": assessment.pk}).content.decode()
     assert "Kajian model" in body and "recruitment of candidate companions" in body and "high" in body
     assert client(evaluator).post(reverse("evaluation:gap_rate"), rating).status_code == 403
+
+
+def test_the_result_page_states_the_power_the_study_had() -> None:
+    from pathlib import Path
+
+    from pendamping.evaluation.engine.analysis import analyse
+    from pendamping.evaluation.engine.instrument_file import load_instrument
+    from pendamping.evaluation.engine.io import parse_responses
+    from pendamping.evaluation.engine.model import AnalysisOptions
+    from pendamping.evaluation.selectors.pages import study_power
+    from pendamping.stats import did_power
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "evaluation"
+    instrument = load_instrument(docs / "example_instrument.yaml")
+    parsed = parse_responses((docs / "example_responses.csv").read_text(), name="example_responses.csv")
+    result = analyse(instrument, parsed.answers, AnalysisOptions(lang="en"))
+    rows = study_power(result)
+    assert [row["n"] for row in rows] == [20, 20, 20, 20]
+    for row in rows:
+        low, high = (float(p) for p in row["powers"])
+        assert 0 <= low < high <= 100  # a larger true change is easier to detect
+    # The first aspect, by hand: the pooled SD of both arms' change scores and the DiD power at 20 points.
+    groups = [g for g in result.charts["change"] if g["aspect"] == "A1"]
+    squares = sum(sum(c * (v - g["mean"]) ** 2 for v, c in zip(g["values"], g["counts"], strict=True)) for g in groups)
+    sd = (squares / (sum(g["n"] for g in groups) - 2)) ** 0.5
+    assert float(rows[0]["powers"][1]) == round(100 * did_power(n=20, delta=20, sd_change=sd, alpha=0.05))
