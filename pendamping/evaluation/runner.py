@@ -45,7 +45,7 @@ def analysis_run(*, analysis_id: int, task_result_id: str = "") -> Analysis:
         finish(pk, status=Analysis.Status.FAILED, error=str(exc), problems=problems, progress=100)
     except ValueError as exc:
         finish(pk, status=Analysis.Status.FAILED, error=str(exc), progress=100)
-    except Exception as exc:
+    except Exception as exc:  # a bug must not leave the row "running" forever: record it, then re-raise
         logger.exception("analysis %s failed", pk)
         finish(
             pk,

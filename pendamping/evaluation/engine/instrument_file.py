@@ -48,7 +48,9 @@ _FALSE = ("false", "no", "tidak", "n", "0")
 class InputError(ValueError):
     """Bad input, with where it is: ``file``, ``row`` (1-based line), ``column`` (a header or a key)."""
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None, column: str | None = None):
+    def __init__(
+        self, message: str, *, file: str | None = None, row: int | None = None, column: str | None = None
+    ) -> None:
         self.file, self.row, self.column, self.reason = file, row, column, message
         where = ", ".join(
             part

@@ -59,7 +59,7 @@ def analysis_request(*, actor: Any, study: Study, lang: str | None = None, run_n
     # Enqueued after the commit above, so a worker never looks for a row it cannot see yet.
     try:
         queued = analysis_task.enqueue(analysis_id=analysis.pk)
-    except Exception:
+    except Exception:  # whatever the queue's failure, the row must not stay "queued" forever; re-raised below
         finish(analysis.pk, status=Analysis.Status.FAILED, error=_("The analysis could not be queued."))
         raise
     Analysis.objects.filter(pk=analysis.pk, task_result_id="").update(task_result_id=queued.id)

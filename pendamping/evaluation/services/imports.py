@@ -91,6 +91,14 @@ def _resolve(study: Study, answers: Sequence[Answer], rows: Sequence[int] | None
     return normal, normal_rows, errors
 
 
+def _stored_answers(study: Study) -> dict[tuple[int, int, int], int]:
+    """(respondent, wave, item) -> option of every answer the study already holds."""
+    rows = Response.objects.filter(respondent__study=study).values_list(
+        "respondent_id", "wave_id", "item_id", "option_id"
+    )
+    return {(r, w, i): o for r, w, i, o in rows}
+
+
 def _new_rows(
     study: Study, answers: list[Answer], rows: list[int], skip: set[int], key: str, user: Any
 ) -> tuple[list, int, list]:
@@ -98,12 +106,7 @@ def _new_rows(
     items = items_of(study)
     waves = {w.code: w for w in study_waves(study=study)}
     respondents = {r.pseudonym: r for r in study.respondents.all()}
-    stored = dict(
-        ((r, w, i), o)
-        for r, w, i, o in Response.objects.filter(respondent__study=study).values_list(
-            "respondent_id", "wave_id", "item_id", "option_id"
-        )
-    )
+    stored = _stored_answers(study)
     new, unchanged, errors = [], 0, []
     for ans, row in zip(answers, rows, strict=True):
         if row in skip:
