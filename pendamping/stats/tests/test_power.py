@@ -220,11 +220,16 @@ def test_t_power_rises_with_n_and_with_the_effect(n, delta, sd):
 def test_proportion_powers_rise_with_n_and_with_the_effect(n, disc, props):
     p01, p10 = disc
     assert mcnemar_power(n=n + 1, p01=p01, p10=p10) >= mcnemar_power(n=n, p01=p01, p10=p10)
+    p1, p2 = props
+    assert two_proportions_power(n=n + 1, p1=p1, p2=p2) >= two_proportions_power(n=n, p1=p1, p2=p2)
+    if n < 10:
+        # Both formulas are normal approximations (Connor 1987; R's power.prop.test): with one or two
+        # respondents the variance term can outgrow the effect, so "a bigger effect has more power" is only a
+        # property of studies of a plausible size (a search over a grid found no exception from n = 5 on).
+        return
     low, high = sorted(disc)
     wider = min(high + 0.05, 1 - low)
     assert mcnemar_power(n=n, p01=low, p10=wider) >= mcnemar_power(n=n, p01=low, p10=high)
-    p1, p2 = props
-    assert two_proportions_power(n=n + 1, p1=p1, p2=p2) >= two_proportions_power(n=n, p1=p1, p2=p2)
     farther = max(0.001, p2 - 0.01) if p2 < p1 else min(0.999, p2 + 0.01)
     assert two_proportions_power(n=n, p1=p1, p2=farther) >= two_proportions_power(n=n, p1=p1, p2=p2)
 
