@@ -12,17 +12,25 @@ The cast (one user per role, with the regencies the scoping tests lean on):
     officer_without_region  an officer nobody gave a regency: must see nothing, never everything
 """
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from pendamping.accounts.models import Role, User
 from pendamping.accounts.tests.factories import UserFactory
 from pendamping.regions.models import Region
 from pendamping.regions.services import regions_load
+
+# In CI the property tests replay the same examples every run (a submission must not land or fail by the luck of
+# the draw); locally they keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 SURABAYA = "35.78"
 MALANG = "35.07"
