@@ -31,15 +31,12 @@ from pendamping.companions.selectors import (
     groups_assignable,
 )
 from pendamping.core.pagination import paginate
-from pendamping.core.web import add_service_errors, querystring, wants_partial
+from pendamping.core.web import add_service_errors, found, querystring, wants_partial
 
 
 def fetch_companion(request: HttpRequest, pk: int) -> Any:
     """The companion if the user may see them; out of scope is indistinguishable from absent (404)."""
-    try:
-        return companion_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(companion_get, user=request.user, pk=pk)
 
 
 @login_required

@@ -1,10 +1,13 @@
 """Helpers every page door shares: htmx partial detection, list query strings, service errors on forms."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest
+
+T = TypeVar("T")
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,3 +46,11 @@ def form_messages(form: forms.Form) -> list[str]:
         for name, errors in form.errors.items()
         for error in errors
     ]
+
+
+def found(getter: Callable[..., T], /, **kwargs: Any) -> T:
+    """The row a scoped selector returns, or a 404: out of scope is indistinguishable from absent."""
+    try:
+        return getter(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None

@@ -2,26 +2,21 @@
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from pendamping.accounts.permissions import can
+from pendamping.core.web import found
 from pendamping.evaluation import selectors
 
 
 def fetch_study(request: HttpRequest, pk: int) -> Any:
-    try:
-        return selectors.study_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(selectors.study_get, user=request.user, pk=pk)
 
 
 def fetch_analysis(request: HttpRequest, pk: int) -> Any:
-    try:
-        return selectors.analysis_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(selectors.analysis_get, user=request.user, pk=pk)
 
 
 def require_any(user: Any, *actions: str) -> None:

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,16 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import require
 from pendamping.core.pagination import paginate
-from pendamping.core.web import add_service_errors, querystring
+from pendamping.core.web import add_service_errors, found, querystring
 from pendamping.evaluation import selectors, services
 from pendamping.evaluation.forms import InstrumentFileForm
 
 
 def fetch_instrument(request: HttpRequest, pk: int) -> Any:
-    try:
-        return selectors.instrument_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(selectors.instrument_get, user=request.user, pk=pk)
 
 
 @login_required

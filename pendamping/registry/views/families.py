@@ -5,8 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
 from pendamping.audit.services import audit_record
 from pendamping.core.pagination import paginate
-from pendamping.core.web import add_service_errors, querystring, wants_partial
+from pendamping.core.web import add_service_errors, found, querystring, wants_partial
 from pendamping.regions.forms import regency_choices
 from pendamping.regions.selectors import region_children, village_search
 from pendamping.registry import services
@@ -26,10 +26,7 @@ from pendamping.registry.selectors import RegistryFilters, family_get, family_li
 
 def fetch_family(request: HttpRequest, pk: int) -> Any:
     """The family if the user may see it; out of scope is indistinguishable from absent (404)."""
-    try:
-        return family_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(family_get, user=request.user, pk=pk)
 
 
 @login_required

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pendamping.accounts.web import require
 from pendamping.core.pagination import paginate
-from pendamping.core.web import add_service_errors, querystring, wants_partial
+from pendamping.core.web import add_service_errors, found, querystring, wants_partial
 from pendamping.registry import services
 from pendamping.registry.forms.groups import GrantFilterForm, GrantForm, TrancheForm
 from pendamping.registry.selectors import RegistryFilters, grant_get, grant_list, group_get
@@ -25,10 +25,7 @@ GRANT_FIELDS = ("amount", "source", "year", "note")
 
 def _fetch(getter: Any, request: HttpRequest, pk: int) -> Any:
     """A row through its scoped selector; out of scope is indistinguishable from absent (404)."""
-    try:
-        return getter(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(getter, user=request.user, pk=pk)
 
 
 @login_required

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
 from pendamping.core.pagination import paginate
-from pendamping.core.web import add_service_errors, form_messages, querystring, wants_partial
+from pendamping.core.web import add_service_errors, form_messages, found, querystring, wants_partial
 from pendamping.registry import services
 from pendamping.registry.forms.groups import (
     GroupFilterForm,
@@ -49,10 +49,7 @@ OFFERED = 200  # families listed in the member picker; the search box narrows a 
 
 def fetch_group(request: HttpRequest, pk: int) -> Any:
     """The KUBE if the user may see it; out of scope is indistinguishable from absent (404)."""
-    try:
-        return group_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(group_get, user=request.user, pk=pk)
 
 
 @login_required
@@ -238,10 +235,7 @@ def member_options(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _membership(group: Any, mid: int) -> Any:
-    try:
-        return group_members(group=group).get(pk=mid)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    return found(lambda: group_members(group=group).get(pk=mid))
 
 
 @login_required
