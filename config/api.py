@@ -9,8 +9,11 @@ from ninja import NinjaAPI
 from pendamping.accounts.api import SessionAuth, TokenAuth
 from pendamping.accounts.api import router as accounts_router
 from pendamping.companions.api import router as companions_router
+from pendamping.complaints.api import router as complaints_router
 from pendamping.core.api_support import AnonThrottle, UserThrottle, install_error_handlers
+from pendamping.enterprise.api import router as enterprise_router
 from pendamping.evaluation.api import router as evaluation_router
+from pendamping.partnerships.api import router as partnerships_router
 from pendamping.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -28,3 +31,6 @@ api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", companions_router)
 api.add_router("", evaluation_router)
+api.add_router("", enterprise_router)
+api.add_router("", partnerships_router)
+api.add_router("", complaints_router)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "pendamping.regions",
     "pendamping.registry",
     "pendamping.companions",
+    "pendamping.enterprise",
+    "pendamping.partnerships",
+    "pendamping.complaints",
     "pendamping.evaluation",
     "pendamping.dashboards",
     "pendamping.demo",
@@ -220,4 +223,7 @@ PENDAMPING = {
     "CASELOAD_LIMIT": 10,
     "PAGE_SIZE": 25,
     "API_MAX_PAGE_SIZE": 100,
+    "COMPLAINT_DUE_DAYS": 14,  # a complaint not closed within this many days is overdue
+    "PUBLIC_FORM_LIMIT": 5,  # public forms: at most this many submissions per address …
+    "PUBLIC_FORM_WINDOW": 3600,  # … in this many seconds
 }

@@ -13,6 +13,20 @@ MATRIX: dict[str, frozenset[str]] = {
     "group.change": frozenset({A, OF}),
     "membership.change": frozenset({A, OF}),
     "grant.change": frozenset({A, OF}),
+    "tranche.approve": frozenset({A, OF}),  # never the person who entered the tranche (the service checks)
+    "grant.plan": frozenset({A, OF}),  # the spending plan (RAB)
+    "grant.realise": frozenset({A, OF, C}),  # what was spent, with its receipt
+    # Enterprise (UEP): companions report for the KUBE assigned to them; officers lock a regency's month.
+    "report.submit": frozenset({A, OF, C}),
+    "report.lock": frozenset({A, OF}),
+    "iks.change": frozenset({A, OF, C}),
+    "welfare.change": frozenset({A, OF, C}),
+    "classification.manage": frozenset({A}),
+    "enterprise.settings": frozenset({A}),
+    "partnership.view": frozenset({A, OF, C, AU}),
+    "partnership.change": frozenset({A, OF}),
+    "complaint.view": frozenset({A, OF, AU}),
+    "complaint.change": frozenset({A, OF}),
     "companion.view": frozenset({A, OF, AU}),
     "companion.change": frozenset({A, OF}),
     "assignment.change": frozenset({A, OF}),

@@ -30,6 +30,7 @@ from pendamping.companions.selectors import (
     companion_list,
     groups_assignable,
 )
+from pendamping.core import panels
 from pendamping.core.pagination import paginate
 from pendamping.core.web import add_service_errors, found, querystring, wants_partial
 
@@ -68,6 +69,7 @@ def _detail_context(request: HttpRequest, companion: Any, *, unmasked: bool = Fa
         "history": history_for(request.user, companion),
         "can_change": can(request.user, "companion.change"),
         "can_assign": can(request.user, "assignment.change"),
+        "panels": panels.render("companion_detail", request, companion),
     }
 
 

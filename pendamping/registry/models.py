@@ -4,14 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pendamping.accounts.scope import scoped
 from pendamping.core.nik import mask_number
 
 
-def _assigned_group_ids(user: Any) -> models.QuerySet[Any, Any]:
+def assigned_group_ids(user: Any) -> models.QuerySet[Any, Any]:
     """KUBE the user accompanies now (relations named as strings: the registry does not import companions)."""
     if not getattr(user, "is_authenticated", False):
         return Group.objects.none().values("pk")
@@ -20,7 +20,7 @@ def _assigned_group_ids(user: Any) -> models.QuerySet[Any, Any]:
 
 class FamilyQuerySet(models.QuerySet["Family"]):
     def visible_to(self, user: Any) -> "FamilyQuerySet":
-        current = Membership.objects.filter(left_on__isnull=True, group__in=_assigned_group_ids(user))
+        current = Membership.objects.filter(left_on__isnull=True, group__in=assigned_group_ids(user))
         return scoped(self, user, regency="regency_id", companion=Q(pk__in=current.values("family_id")))
 
 
@@ -114,7 +114,7 @@ class Scheme(models.Model):
 
 class GroupQuerySet(models.QuerySet["Group"]):
     def visible_to(self, user: Any) -> "GroupQuerySet":
-        return scoped(self, user, regency="regency_id", companion=Q(pk__in=_assigned_group_ids(user)))
+        return scoped(self, user, regency="regency_id", companion=Q(pk__in=assigned_group_ids(user)))
 
 
 class Group(models.Model):
@@ -190,7 +190,7 @@ BOARD = (BoardRole.KETUA, BoardRole.SEKRETARIS, BoardRole.BENDAHARA)
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def visible_to(self, user: Any) -> "MembershipQuerySet":
-        return scoped(self, user, regency="group__regency_id", companion=Q(group__in=_assigned_group_ids(user)))
+        return scoped(self, user, regency="group__regency_id", companion=Q(group__in=assigned_group_ids(user)))
 
     def current(self) -> "MembershipQuerySet":
         return self.filter(left_on__isnull=True)
@@ -235,7 +235,7 @@ class Membership(models.Model):
 
 class GrantQuerySet(models.QuerySet["Grant"]):
     def visible_to(self, user: Any) -> "GrantQuerySet":
-        return scoped(self, user, regency="group__regency_id", companion=Q(group__in=_assigned_group_ids(user)))
+        return scoped(self, user, regency="group__regency_id", companion=Q(group__in=assigned_group_ids(user)))
 
 
 class Grant(models.Model):
@@ -276,15 +276,29 @@ class TrancheQuerySet(models.QuerySet["Tranche"]):
             self,
             user,
             regency="grant__group__regency_id",
-            companion=Q(grant__group__in=_assigned_group_ids(user)),
+            companion=Q(grant__group__in=assigned_group_ids(user)),
         )
 
 
 class Tranche(models.Model):
+    """A disbursement of a grant: entered by one person, approved by another (never the same)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tranches")
     number = models.PositiveSmallIntegerField(_("tranche"))
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     disbursed_on = models.DateField(_("disbursed on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     objects = TrancheQuerySet.as_manager()
 
@@ -295,6 +309,16 @@ class Tranche(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            # Four eyes: whoever entered a tranche cannot be the one who approves it.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | Q(entered_by__isnull=True) | ~Q(approved_by=F("entered_by")),
+                name="tranche_approver_not_enterer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", approved_at__isnull=True)
+                | Q(status="approved", approved_at__isnull=False),
+                name="tranche_approval_stamped",
+            ),
         ]
 
     def __str__(self) -> str:

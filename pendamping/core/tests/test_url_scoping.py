@@ -9,7 +9,7 @@ this for A2, A3 and A4 (and A1 of the admin site)."""
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -172,6 +172,15 @@ class Bundle:
     assessment: GapAssessment | None = None
     candidates: list[Companion] | None = None  # two companions in no study, for the design endpoints
     component: str = "recruitment"  # a gap assessment's component: a key that is not a row
+    # Rows of the later apps (enterprise, partnerships, complaints), by the name their KEYS use; each app's
+    # module (test_url_scoping_<app>.py) fills them through BUNDLE_HOOKS.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        extra = self.__dict__.get("extra") or {}
+        if name in extra:
+            return extra[name]
+        raise AttributeError(name)
 
     def secrets(self) -> list[str]:
         """What must never reach a user outside this regency: the tag in every name, the NIK, KK and phone."""
@@ -243,7 +252,7 @@ def make_bundle(code: str, tag: str, *, officer: User, companion_user: User | No
     ]
     grant = GrantFactory(group=group)
     companion = CompanionFactory(home_desa=desa, regency=here["regency"], name=f"{tag} Pendamping", user=companion_user)
-    return evaluation.add_study(
+    bundle = evaluation.add_study(
         Bundle(
             tag=tag,
             family=FamilyFactory(**here, head_name=f"{tag} Keluarga"),
@@ -257,6 +266,13 @@ def make_bundle(code: str, tag: str, *, officer: User, companion_user: User | No
             token=token_create(user=officer, name=f"token {tag}")[0],
         )
     )
+    for hook in BUNDLE_HOOKS:
+        hook(bundle)
+    return bundle
+
+
+# Each later app's module adds its rows to every bundle: hook(bundle) fills bundle.extra.
+BUNDLE_HOOKS: list[Callable[[Bundle], None]] = []
 
 
 @dataclass
@@ -279,13 +295,13 @@ def object_keys(route: Route) -> dict[str, str]:
     return keys
 
 
-_ADMIN_MODELS = {"registry/family": "family", "registry/group": "group", "registry/grant": "grant"}
-_ADMIN_MODELS |= {"companions/companion": "companion", "companions/assignment": "assignment"}
+ADMIN_MODELS = {"registry/family": "family", "registry/group": "group", "registry/grant": "grant"}
+ADMIN_MODELS |= {"companions/companion": "companion", "companions/assignment": "assignment"}
 
 
 def admin_kwargs(route: Route, bundle: Bundle) -> dict[str, Any]:
     """The admin's keys are its own: object ids of the bundle's row of that model (a family for other models)."""
-    obj = getattr(bundle, _ADMIN_MODELS.get("/".join(route.path.split("/")[2:4]), "family"))
+    obj = getattr(bundle, ADMIN_MODELS.get("/".join(route.path.split("/")[2:4]), "family"))
     values = {"object_id": obj.pk, "content_type_id": ContentType.objects.get_for_model(obj).pk}
     values |= {"app_label": "registry", "url": "tidak-ada/"}
     if unknown := set(route.keys) - set(values):
@@ -331,9 +347,9 @@ def send(client: Client, route: Route, method: str, url: str, body: dict[str, An
     return client.generic(method, url)  # type: ignore[return-value]
 
 
-TRACKED = (Family, Group, Membership, Grant, Tranche, Scheme, Companion, Assignment, ApiToken, User)
-TRACKED += (Instrument, Aspect, Item, Option, Study, StudyEvaluator, Arm, Wave, Respondent, Response, Submission)
-TRACKED += (Analysis, GapAssessment, GapRating)
+TRACKED: list[Any] = [Family, Group, Membership, Grant, Tranche, Scheme, Companion, Assignment, ApiToken, User]
+TRACKED += [Instrument, Aspect, Item, Option, Study, StudyEvaluator, Arm, Wave, Respondent, Response, Submission]
+TRACKED += [Analysis, GapAssessment, GapRating]  # the later apps' modules add their models
 THROUGH = (User.regencies.through, User.groups.through)
 VOLATILE = {"last_used_at", "last_login"}  # stamped by signing in, not by the request under test
 
@@ -382,7 +398,13 @@ KNOWN_DEFECTS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
 UNSCOPED_BY_DESIGN: dict[str, tuple[tuple[str, ...], str]] = {}
 
 # The evaluation app's maps, world and exemptions (KEYS, BODIES, UNSCOPED_BY_DESIGN, KNOWN_DEFECTS) live there.
+from pendamping.core.tests import test_url_scoping_classification as _classification  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_complaints as _complaints  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_enterprise as _enterprise  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_evaluation as evaluation  # noqa: E402
+from pendamping.core.tests import test_url_scoping_grant_use as _grant_use  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_ledger as _ledger  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_partnerships as _partnerships  # noqa: E402, F401
 
 
 def _a1_params() -> list[Any]:

@@ -1,6 +1,6 @@
 """Registry writes: families, KUBE and members, grants. Import from here."""
 
-from pendamping.registry.services._common import nik_warnings
+from pendamping.registry.services._common import nik_warnings, require_group_access
 from pendamping.registry.services.families import family_create, family_delete, family_update
 from pendamping.registry.services.grants import grant_create, grant_update, tranche_add
 from pendamping.registry.services.groups import (
@@ -27,5 +27,6 @@ __all__ = [
     "membership_end",
     "membership_set_role",
     "nik_warnings",
+    "require_group_access",
     "tranche_add",
 ]

@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from pendamping.accounts.guards import require_regency
+from pendamping.accounts.models import Role
 from pendamping.core.money import AmountError, parse_rupiah
 from pendamping.core.nik import NikError, NikInfo, parse_nik
 from pendamping.regions.models import Region
+from pendamping.registry.models import Group, assigned_group_ids
 
 
 def village(code: str, *, field: str = "desa") -> Region:
@@ -65,3 +68,13 @@ def masked_name(name: str) -> str:
 def save_checked(obj: models.Model, *, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=True)
     obj.save()
+
+
+def require_group_access(*, actor: Any, group: Any) -> None:
+    """Who may write a KUBE's own records (its reports, IKS, spending): a companion only for the KUBE assigned to
+    them now; officers for the KUBE of their regencies; admins and the system anywhere."""
+    if actor is not None and not actor.is_superuser and actor.role == Role.COMPANION:
+        if not Group.objects.filter(pk=group.pk, pk__in=assigned_group_ids(actor)).exists():
+            raise ValidationError({"group": _("This KUBE is not assigned to you.")})
+        return
+    require_regency(actor, group.regency_id, field="group")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
 from pendamping.audit.services import audit_record
+from pendamping.core import panels
 from pendamping.core.pagination import paginate
 from pendamping.core.web import add_service_errors, found, querystring, wants_partial
 from pendamping.regions.forms import regency_choices
@@ -53,6 +54,7 @@ def _detail_context(request: HttpRequest, family: Any, *, unmasked: bool = False
         "memberships": family_memberships(family=family),
         "history": history_for(request.user, family),
         "can_change": can(request.user, "family.change"),
+        "panels": panels.render("family_detail", request, family),
     }
 
 

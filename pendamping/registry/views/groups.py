@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
+from pendamping.core import panels
 from pendamping.core.pagination import paginate
 from pendamping.core.web import add_service_errors, form_messages, found, querystring, wants_partial
 from pendamping.registry import services
@@ -117,6 +118,7 @@ def _detail_context(request: HttpRequest, group: Any, **extra: Any) -> dict[str,
         "can_change": can(user, "group.change"),
         "can_grants": can(user, "grant.change"),
         "can_see_companions": can(user, "companion.view"),
+        "panels": panels.render("group_detail", request, group),
         **extra,
     }
 

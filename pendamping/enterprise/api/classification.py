@@ -1,0 +1,5 @@
+"""API: classification."""
+
+from ninja import Router
+
+router = Router(tags=["enterprise"])

@@ -1,0 +1,5 @@
+"""API: grant use."""
+
+from ninja import Router
+
+router = Router(tags=["enterprise"])

@@ -1,0 +1,5 @@
+"""API: reports."""
+
+from ninja import Router
+
+router = Router(tags=["enterprise"])
