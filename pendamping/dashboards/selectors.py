@@ -30,7 +30,7 @@ def home_summary(*, user: Any) -> HomeSummary:
     if not can(user, "registry.view"):
         return HomeSummary()
     grants = Grant.objects.visible_to(user).aggregate(total=Sum("amount"))
-    disbursed = Tranche.objects.visible_to(user).aggregate(total=Sum("amount"))
+    disbursed = Tranche.objects.visible_to(user).filter(status=Tranche.Status.APPROVED).aggregate(total=Sum("amount"))
     companions = None
     if can(user, "companion.view"):
         companions = _by_status(Companion.objects.visible_to(user), Companion.Status.choices)

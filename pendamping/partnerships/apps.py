@@ -6,3 +6,8 @@ class PartnershipsConfig(AppConfig):
     name = "pendamping.partnerships"
     label = "partnerships"
     verbose_name = _("Partnerships (kemitraan)")
+
+    def ready(self) -> None:
+        from pendamping.partnerships.views import coverage
+
+        coverage.register_panels()

@@ -81,7 +81,9 @@ class Agreement(models.Model):
     end_on = models.DateField(_("end"))
     value = models.PositiveBigIntegerField(_("value (Rp)"), null=True, blank=True)
     document_ref = models.CharField(_("document reference"), max_length=120, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -134,7 +136,9 @@ class Activity(models.Model):
     on = models.DateField(_("date"))
     description = models.CharField(_("what happened"), max_length=300)
     value = models.PositiveBigIntegerField(_("sales or value (Rp)"), default=0)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ActivityQuerySet.as_manager()

@@ -100,10 +100,20 @@ def group_members(*, group: Group, include_past: bool = False) -> QuerySet[Membe
     return qs.order_by("left_on", "role", "family__head_name")
 
 
+# Only approved tranches are money paid out; a tranche awaiting its second person is not (yet).
+DISBURSED = Sum("tranches__amount", filter=Q(tranches__status=Tranche.Status.APPROVED))
+
+
+def _tranches() -> Prefetch[Any]:
+    people = Tranche.objects.select_related("entered_by", "approved_by")
+    return Prefetch("tranches", queryset=people.order_by("number"))
+
+
 def group_grants(*, group: Group) -> QuerySet[Grant]:
+    """The KUBE's grants, each with `disbursed` (its approved tranches) and `entered` (all its tranches)."""
     return (
-        group.grants.prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
-        .annotate(disbursed=Sum("tranches__amount"))
+        group.grants.prefetch_related(_tranches())
+        .annotate(disbursed=DISBURSED, entered=Sum("tranches__amount"))
         .order_by("-year", "id")
     )
 
@@ -115,16 +125,21 @@ def grant_list(*, user: Any, filters: RegistryFilters, year: int | None = None) 
         qs = qs.filter(year=year)
     if filters.q:
         qs = qs.filter(group__name__icontains=filters.q)
-    return qs.annotate(disbursed=Sum("tranches__amount")).order_by("-year", "group__name", "id")
+    return qs.annotate(disbursed=DISBURSED).order_by("-year", "group__name", "id")
 
 
 def grant_get(*, user: Any, pk: Any) -> Grant:
     return (
         Grant.objects.visible_to(user)
         .select_related("group", "group__regency")
-        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        .prefetch_related(_tranches())
         .get(pk=pk)
     )
+
+
+def tranche_get(*, user: Any, pk: Any) -> Tranche:
+    """Raises Tranche.DoesNotExist when absent or out of the user's scope (a 404 either way)."""
+    return Tranche.objects.visible_to(user).select_related("grant__group", "entered_by", "approved_by").get(pk=pk)
 
 
 def families_addable(*, user: Any, group: Group, q: str = "", limit: int = 20) -> QuerySet[Family]:

@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from pendamping.accounts.models import User
 from pendamping.companions.forms import companion_initial
 from pendamping.companions.models import Assignment, Companion
+from pendamping.complaints.models import Complaint
+from pendamping.core.tests import test_url_scoping_classification as classification
 from pendamping.core.tests import test_url_scoping_evaluation as evaluation
+from pendamping.core.tests import test_url_scoping_partnerships as partnerships
 from pendamping.core.tests.test_url_scoping import (
     BODIES,
     ROLES,
@@ -34,6 +37,7 @@ from pendamping.core.tests.test_url_scoping import (
     snapshot,
     world,
 )
+from pendamping.enterprise.models import MonthlyReport
 from pendamping.registry.forms.families import family_initial
 from pendamping.registry.models import Family, Grant, Group
 from pendamping.registry.tests.factories import MALANG_VILLAGE, nik_for
@@ -46,6 +50,7 @@ pytestmark = pytest.mark.django_db
 # Open to anyone. Static files are served by WhiteNoise, outside the resolver.
 PUBLIC = {"accounts:login", "accounts:logout", "set_language", "admin:login", "admin:logout"}
 PUBLIC |= {"/api/", "/api/auth/token", "/api/openapi.json", "/api/docs"}
+PUBLIC |= {"complaints:public_new", "complaints:public_status"}  # complaints from the public, behind core.antispam
 LOGINS = ("/accounts/login/", "/admin/login/")
 
 
@@ -120,6 +125,10 @@ LISTS: dict[str, tuple[Any, str]] = {
     "/api/grants": (Grant, "group__regency_id"),
     "/api/companions": (Companion, "regency_id"),
     "/api/assignments": (Assignment, "group__regency_id"),
+    "/api/reports": (MonthlyReport, "group__regency_id"),
+    "/api/complaints": (Complaint, "regency_id"),
+    **partnerships.LISTS,
+    **classification.LISTS,
 }
 
 
@@ -219,7 +228,8 @@ def test_api_writes_refuse_extra_fields(
     assert build is not None, f"add a scoping case for {method} {route.name}: BODIES needs a valid request body"
     base, url = build(world.home), fill(route, world.home)
     # The evaluation app's writes are the admin's (evaluation.manage): the officer's control would be a 403.
-    writer = admin if route.name.startswith(evaluation.API) else surabaya_officer
+    admin_only = route.name.startswith(evaluation.API) or (method, route.name) in classification.ADMIN_WRITES
+    writer = admin if admin_only else surabaya_officer
     client = client_for_door(None if route.name == "/api/auth/token" else writer, "api")
     before = snapshot()
     for field, value in EXTRAS.items():

@@ -1,4 +1,5 @@
-"""Stimulus grants (bantuan stimulan) and their disbursement tranches over the API."""
+"""Stimulus grants (bantuan stimulan) and their disbursement tranches over the API. A tranche is entered by one
+person and approved by another; only approved tranches count as disbursed."""
 
 import datetime as dt
 from typing import Any, Literal
@@ -20,8 +21,8 @@ from pendamping.core.api_support import (
     page_of,
     referenced,
 )
-from pendamping.registry.selectors import RegistryFilters, grant_get, grant_list, group_get
-from pendamping.registry.services import grant_create, grant_update, tranche_add
+from pendamping.registry.selectors import RegistryFilters, grant_get, grant_list, group_get, tranche_get
+from pendamping.registry.services import grant_create, grant_update, tranche_add, tranche_approve, tranche_delete
 
 router = Router(tags=["grants"])
 
@@ -58,11 +59,24 @@ class GrantPatch(Input):
     note: str | None = Field(None, max_length=200)
 
 
+class TrancheApproveIn(Input):
+    """Nothing to send: the approver is the caller and the time is now. Unknown fields are refused."""
+
+
 class TrancheOut(Schema):
     id: int
     number: int
     amount: int
     disbursed_on: dt.date
+    status: Literal["pending", "approved"] = Field(description="Counts as disbursed only when approved")
+    entered_by: str | None = Field(description="Username of whoever entered it (none: the system)")
+    approved_by: str | None = Field(description="Username of the second person who approved it")
+    approved_at: dt.datetime | None
+
+
+def tranche_row(tranche: Any) -> TrancheOut:
+    people = {key: getattr(getattr(tranche, key), "username", None) for key in ("entered_by", "approved_by")}
+    return build(TrancheOut, tranche, **people)
 
 
 class GrantOut(Schema):
@@ -74,7 +88,7 @@ class GrantOut(Schema):
     source: str
     year: int
     note: str
-    disbursed: int = Field(description="Sum of the tranches paid")
+    disbursed: int = Field(description="Sum of the approved tranches")
     version: int
     created_at: dt.datetime
 
@@ -88,12 +102,13 @@ def grant_row(grant: Any, *, tranches: list[TrancheOut] | None = None) -> GrantO
     group = {"group_code": grant.group.code, "group_name": grant.group.name}
     if tranches is None:
         return build(GrantOut, grant, disbursed=grant.disbursed or 0, **group)
-    return build(GrantDetailOut, grant, tranches=tranches, disbursed=sum(t.amount for t in tranches), **group)
+    disbursed = sum(t.amount for t in tranches if t.status == "approved")
+    return build(GrantDetailOut, grant, tranches=tranches, disbursed=disbursed, **group)
 
 
 def _detail(request: ApiRequest, pk: int) -> GrantOut:
     grant = grant_get(user=request.auth, pk=pk)
-    return grant_row(grant, tranches=[build(TrancheOut, t) for t in grant.tranches.all()])
+    return grant_row(grant, tranches=[tranche_row(t) for t in grant.tranches.all()])
 
 
 @router.get("/grants", response={200: Paged[GrantOut], **ERRORS}, summary="List grants")
@@ -134,7 +149,23 @@ def grant_edit(request: ApiRequest, grant_id: IdPath, payload: GrantPatch) -> An
 
 @router.post("/grants/{grant_id}/tranches", response={201: TrancheOut, **ERRORS}, summary="Record a disbursement")
 def tranche_new(request: ApiRequest, grant_id: IdPath, payload: TrancheIn) -> Any:
-    """Tranches never add up to more than the grant, and are not dated in the future."""
+    """Tranches never add up to more than the grant, and are not dated in the future. A new tranche awaits the
+    approval of someone other than the caller before it counts as disbursed."""
     grant = grant_get(user=request.auth, pk=grant_id)
     tranche = tranche_add(actor=request.auth, grant=grant, amount=payload.amount, disbursed_on=payload.disbursed_on)
-    return Status(201, build(TrancheOut, tranche))
+    return Status(201, tranche_row(tranche))
+
+
+@router.post("/tranches/{tranche_id}/approve", response={200: TrancheOut, **ERRORS}, summary="Approve a tranche")
+def tranche_approval(request: ApiRequest, tranche_id: IdPath, payload: TrancheApproveIn) -> Any:
+    """The second person: never whoever entered the tranche, and only once (a second approval, even at the
+    same moment, is refused with the name of the first approver)."""
+    tranche = tranche_get(user=request.auth, pk=tranche_id)
+    return tranche_row(tranche_approve(actor=request.auth, tranche=tranche))
+
+
+@router.delete("/tranches/{tranche_id}", response={204: None, **ERRORS}, summary="Withdraw a pending tranche")
+def tranche_withdraw(request: ApiRequest, tranche_id: IdPath) -> Any:
+    """Only while it awaits approval, by whoever entered it or an admin."""
+    tranche_delete(actor=request.auth, tranche=tranche_get(user=request.auth, pk=tranche_id))
+    return Status(204, None)

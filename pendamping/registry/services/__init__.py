@@ -2,7 +2,7 @@
 
 from pendamping.registry.services._common import nik_warnings, require_group_access
 from pendamping.registry.services.families import family_create, family_delete, family_update
-from pendamping.registry.services.grants import grant_create, grant_update, tranche_add
+from pendamping.registry.services.grants import grant_create, grant_update, tranche_add, tranche_approve, tranche_delete
 from pendamping.registry.services.groups import (
     group_create,
     group_delete,
@@ -29,4 +29,6 @@ __all__ = [
     "nik_warnings",
     "require_group_access",
     "tranche_add",
+    "tranche_approve",
+    "tranche_delete",
 ]

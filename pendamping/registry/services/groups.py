@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from pendamping.accounts.guards import require, require_regency
 from pendamping.audit.services import audit_record, snapshot
+from pendamping.core import changes
 from pendamping.core.concurrency import check_version
 from pendamping.registry.models import BOARD, BoardRole, Family, Group, Membership
 from pendamping.registry.services._common import regency_of, save_checked, village
@@ -112,6 +113,7 @@ def group_set_status(*, actor: Any, group: Group, status: str, on: dt.date, reas
     group.version += 1
     save_checked(group)
     audit_record(actor=actor, action="update", obj=group, before=before, after=snapshot(group))
+    changes.group_changed(group.pk)
     return group
 
 
@@ -179,6 +181,7 @@ def membership_add(
     except IntegrityError:  # a concurrent add won the race for the same family or board seat
         raise ValidationError(_("This family or board role was just taken by another change; reload.")) from None
     audit_record(actor=actor, action="create", obj=membership, after=snapshot(membership))
+    changes.group_changed(group.pk)
     return membership
 
 
@@ -203,6 +206,7 @@ def membership_end(*, actor: Any, membership: Membership, left_on: dt.date, reas
     membership.left_on, membership.left_reason = left_on, reason.strip()
     save_checked(membership, exclude=["group", "family"])
     audit_record(actor=actor, action="update", obj=membership, before=before, after=snapshot(membership))
+    changes.group_changed(membership.group_id)
     return membership
 
 
@@ -235,4 +239,5 @@ def membership_set_role(*, actor: Any, membership: Membership, role: str) -> Mem
     membership.save(update_fields=["role"])
     for m, before in zip(changed, befores, strict=True):
         audit_record(actor=actor, action="update", obj=m, before=before, after=snapshot(m))
+    changes.group_changed(membership.group_id)
     return membership

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pendamping.companions.tests.factories import AssignmentFactory, CompanionFactory
 from pendamping.registry.models import Grant, Group, Tranche
@@ -143,9 +144,10 @@ def test_a_grant_is_edited(surabaya: Client) -> None:
     assert (grant.amount, grant.source, grant.year, grant.note) == (12_500_000, "apbd_prov", 2023, "revisi")
 
 
-def test_the_kube_page_shows_grant_totals(surabaya: Client, group: Group) -> None:
+def test_the_kube_page_shows_grant_totals_of_approved_tranches_only(surabaya: Client, group: Group) -> None:
     grant = GrantFactory(group=group, amount=10_000_000)
-    TrancheFactory(grant=grant, amount=4_000_000)
+    TrancheFactory(grant=grant, amount=4_000_000, status=Tranche.Status.APPROVED, approved_at=timezone.now())
+    TrancheFactory(grant=grant, amount=3_000_000)  # awaiting approval: not disbursed yet
     GrantFactory(group=group, amount=5_000_000, year=2023)
 
     response = surabaya.get(url("group_detail", group.pk))

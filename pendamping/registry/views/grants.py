@@ -1,5 +1,5 @@
-"""Grant (bantuan stimulan) pages: the list, creation from a KUBE page, editing, and tranche entry.
-Their URL patterns are included by views/groups.py."""
+"""Grant (bantuan stimulan) pages: the list, creation from a KUBE page, editing, tranche entry and the
+second person's approval of a tranche. Their URL patterns are included by views/groups.py."""
 
 from typing import Any
 
@@ -11,14 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pendamping.accounts.web import require
 from pendamping.core.pagination import paginate
 from pendamping.core.web import add_service_errors, found, querystring, wants_partial
 from pendamping.registry import services
 from pendamping.registry.forms.groups import GrantFilterForm, GrantForm, TrancheForm
-from pendamping.registry.selectors import RegistryFilters, grant_get, grant_list, group_get
+from pendamping.registry.selectors import RegistryFilters, grant_get, grant_list, group_get, tranche_get
 
 GRANT_FIELDS = ("amount", "source", "year", "note")
 
@@ -121,10 +121,40 @@ def tranche_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The tranche was recorded."))
+            messages.success(
+                request, _("The tranche was recorded. It counts as disbursed once someone else approves it.")
+            )
             return redirect("registry:group_detail", pk=grant.group_id)
-    remaining = grant.amount - sum(t.amount for t in grant.tranches.all())
+    remaining = grant.amount - sum(t.amount for t in grant.tranches.all())  # approved or not: both are promised
     return render(request, "registry/grant_tranche_form.html", {"form": form, "grant": grant, "remaining": remaining})
+
+
+@login_required
+@require_POST
+def tranche_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    tranche = _fetch(tranche_get, request, pk)
+    require(request.user, "tranche.approve")
+    try:
+        services.tranche_approve(actor=request.user, tranche=tranche)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Tranche %(n)s was approved: it now counts as disbursed.") % {"n": tranche.number})
+    return redirect("registry:group_detail", pk=tranche.grant.group_id)
+
+
+@login_required
+@require_POST
+def tranche_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    tranche = _fetch(tranche_get, request, pk)
+    require(request.user, "grant.change")
+    try:
+        services.tranche_delete(actor=request.user, tranche=tranche)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Tranche %(n)s was withdrawn.") % {"n": tranche.number})
+    return redirect("registry:group_detail", pk=tranche.grant.group_id)
 
 
 urlpatterns: list[URLPattern] = [
@@ -132,4 +162,6 @@ urlpatterns: list[URLPattern] = [
     path("groups/<int:pk>/grants/new/", grant_create, name="grant_create"),
     path("grants/<int:pk>/edit/", grant_edit, name="grant_edit"),
     path("grants/<int:pk>/tranches/new/", tranche_add, name="tranche_add"),
+    path("tranches/<int:pk>/approve/", tranche_approve, name="tranche_approve"),
+    path("tranches/<int:pk>/withdraw/", tranche_delete, name="tranche_delete"),
 ]

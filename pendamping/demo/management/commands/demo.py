@@ -12,6 +12,7 @@ from django.core.wsgi import get_wsgi_application
 from django.utils.translation import gettext as _
 
 from pendamping.core.context import door
+from pendamping.demo.enterprise import demo_enterprise_ensure
 from pendamping.demo.evaluation import demo_study_ensure
 from pendamping.demo.seed import family_count
 from pendamping.demo.users import Login, demo_users_ensure
@@ -22,8 +23,9 @@ WORKER_STOP_SECONDS = 30
 class Command(BaseCommand):
     help = (
         "Run the demo: create the data folder and database, apply migrations, load the regions, generate the "
-        "demo data if the database has no families, create one login per role and the demo evaluation study "
-        "(if there is no study yet), then serve the site on "
+        "demo data if the database has no families, create one login per role, the demo evaluation study "
+        "(if there is no study yet) and the business data (monthly reports, IKS, grant use, welfare, "
+        "partnerships, complaints and the KUBE classification, each if its tables are empty), then serve the site on "
         "http://127.0.0.1:PORT with a task worker until Ctrl-C. Running it again duplicates nothing."
     )
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
             logins = demo_users_ensure()
             # After the users: the demo evaluator is named on the study.
             self.stdout.write(demo_study_ensure(evaluator_username="evaluator").message)
+            # After the users too: the business rows name the demo officer, admin and companion login.
+            self.stdout.write(demo_enterprise_ensure().message)
         call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://127.0.0.1:{opts['port']}/"
         self._print_logins(logins, url)
