@@ -5,10 +5,13 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from pendamping.accounts.models import Role
 from pendamping.accounts.permissions import can
 from pendamping.companions.models import Companion
+from pendamping.enterprise.selectors.reports import Timeliness, add_months, report_timeliness, this_month
 from pendamping.registry.models import Family, Grant, Group, Tranche
 
+MY_GROUPS = 30  # a companion accompanies about ten KUBE; the cap only guards the page
 StatusCounts = list[tuple[str, str, int]]  # (code, label, count), in the order of the status choices
 
 
@@ -19,6 +22,8 @@ class HomeSummary:
     grants_amount: int = 0
     grants_disbursed: int = 0
     companions: StatusCounts | None = None
+    reports: Timeliness | None = None  # last month's monthly reports: on time, late, missing
+    my_groups: list[Any] = field(default_factory=list)  # a companion's KUBE with last month's report status
 
 
 def _by_status(qs: Any, choices: list[tuple[str, Any]]) -> StatusCounts:
@@ -34,7 +39,11 @@ def home_summary(*, user: Any) -> HomeSummary:
     companions = None
     if can(user, "companion.view"):
         companions = _by_status(Companion.objects.visible_to(user), Companion.Status.choices)
+    reports = report_timeliness(user=user, period=add_months(this_month(), -1))
+    is_companion = getattr(user, "role", None) == Role.COMPANION
     return HomeSummary(
+        reports=reports,
+        my_groups=list(reports.rows[:MY_GROUPS]) if is_companion else [],
         families=Family.objects.visible_to(user).count(),
         groups=_by_status(Group.objects.visible_to(user), Group.Status.choices),
         grants_amount=grants["total"] or 0,

@@ -41,7 +41,7 @@ def _submit(request: HttpRequest, data: dict[str, Any]) -> str:
         complaint = services.complaint_submit_public(
             regency_code=data["regency"], **{name: data[name] for name in FIELDS}
         )
-    except Exception:
+    except Exception:  # any failure (a rule, the database) frees the claim for the corrected form; it re-raises
         antispam.release(request, FORM)
         raise
     antispam.remember(request, FORM, complaint.reference)

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('report_due_day', models.PositiveSmallIntegerField(default=10, help_text="A month's report is late when it arrives after this day of the following month.", verbose_name='reports due by day')),
-                ('iks_expected_rate', models.DecimalField(decimal_places=2, default=Decimal('10.00'), max_digits=5, verbose_name='expected IKS rate (% of profit)')),
+                ('iks_expected_rate', models.DecimalField(decimal_places=2, default=Decimal('10.00'), max_digits=5, verbose_name='expected IKS rate (percent of profit)')),
                 ('iks_stopped_after_months', models.PositiveSmallIntegerField(default=3, verbose_name='IKS stopped after (months without a contribution)')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],

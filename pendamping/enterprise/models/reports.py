@@ -22,7 +22,7 @@ class EnterpriseSettings(models.Model):
         help_text=_("A month's report is late when it arrives after this day of the following month."),
     )
     iks_expected_rate = models.DecimalField(
-        _("expected IKS rate (% of profit)"), max_digits=5, decimal_places=2, default=Decimal("10.00")
+        _("expected IKS rate (percent of profit)"), max_digits=5, decimal_places=2, default=Decimal("10.00")
     )
     iks_stopped_after_months = models.PositiveSmallIntegerField(
         _("IKS stopped after (months without a contribution)"), default=3

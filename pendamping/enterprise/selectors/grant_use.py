@@ -91,6 +91,19 @@ def grant_use_by_grant(*, group: Group) -> QuerySet[Any]:
     return _with_sums(group.grants.all()).annotate(unspent=F("amount") - F("realised")).order_by("-year", "id")
 
 
+def plan_items_by_grant(*, group: Group) -> dict[int, list[ItemUse]]:
+    """Every plan item of the KUBE's grants with what was spent on it, by grant id: one query."""
+    items = (
+        PlanItem.objects.filter(grant__group=group)
+        .annotate(realised=Coalesce(Sum("realisations__amount"), 0, output_field=IntegerField()))
+        .order_by("grant_id", "position", "id")
+    )
+    found: dict[int, list[ItemUse]] = {}
+    for item in items:
+        found.setdefault(item.grant_id, []).append(ItemUse(item=item, planned=item.total, realised=item.realised))
+    return found
+
+
 def plan_item_get(*, user: Any, pk: Any) -> PlanItem:
     """Raises PlanItem.DoesNotExist when absent or out of the user's scope (a 404 either way)."""
     return PlanItem.objects.visible_to(user).select_related("grant__group").get(pk=pk)

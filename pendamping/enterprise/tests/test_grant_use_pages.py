@@ -213,6 +213,19 @@ def test_the_kube_page_summarises_each_grants_use_with_a_link(surabaya: Client, 
     assert "4,000,000" in page and "1,500,000" in page and "8,500,000" in page
 
 
+def test_the_kube_page_shows_planned_against_spent_per_plan_item(surabaya: Client, grant: Grant) -> None:
+    goats = PlanItemFactory(grant=grant, description="Kambing etawa", unit="ekor", quantity=4, unit_price=1_000_000)
+    PlanItemFactory(grant=grant, description="Kandang", unit="unit", quantity=1, unit_price=2_000_000)
+    RealisationFactory(grant=grant, plan_item=goats, amount=3_250_000)
+
+    page = surabaya.get(reverse("registry:group_detail", args=[grant.group_id])).content.decode()
+    rows = page.split('<tr class="plan-item">')[1:]
+
+    assert len(rows) == 2
+    assert "Kambing etawa" in rows[0] and "4,000,000" in rows[0] and "3,250,000" in rows[0] and "750,000" in rows[0]
+    assert "Kandang" in rows[1] and "2,000,000" in rows[1]
+
+
 def test_a_kube_without_grants_has_no_grant_use_panel(surabaya: Client) -> None:
     page = surabaya.get(reverse("registry:group_detail", args=[GroupFactory().pk])).content.decode()
 

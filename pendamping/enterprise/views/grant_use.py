@@ -22,6 +22,7 @@ from pendamping.enterprise.selectors.grant_use import (
     grant_use_by_grant,
     grant_use_summary,
     plan_item_get,
+    plan_items_by_grant,
     realisation_get,
 )
 from pendamping.enterprise.services import grant_use as services
@@ -136,6 +137,9 @@ def grant_use_panel(request: HttpRequest, group: Any) -> str:
     grants = list(grant_use_by_grant(group=group))
     if not grants:
         return ""
+    items = plan_items_by_grant(group=group)
+    for grant in grants:
+        grant.plan_rows = items.get(grant.pk, [])
     context = {"group": group, "grants": grants, "can_realise": can(request.user, "grant.realise")}
     return render_to_string("enterprise/_grant_use_panel.html", context, request=request)
 
