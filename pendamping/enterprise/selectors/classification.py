@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pendamping.enterprise.models import (
@@ -262,17 +261,17 @@ def _members(where: dict[str, Any]) -> tuple[dict[int, list[MemberFacts]], dict[
 
 
 def _iks_months(where: dict[str, Any], since: dt.date) -> dict[int, set[dt.date]]:
-    """Months with an IKS contribution: a report's line counts for the report's month, others by their date."""
-    month = Coalesce("report__period", Trunc("on", "month", output_field=DateField()), output_field=DateField())
+    """Months with an IKS contribution: a report's line counts for the report's month, others by their date.
+    The month is taken in Python: PostgreSQL's COALESCE of a date and DATE_TRUNC gives a timestamp, and a
+    datetime never equals the date of a window month."""
     rows = (
         IksEntry.objects.filter(kind=IksEntry.Kind.IN, on__gte=since - dt.timedelta(days=62), **where)
-        .annotate(month=month)
-        .values_list("group_id", "month")
-        .distinct()
+        .values_list("group_id", "report__period", "on")
+        .order_by()
     )
     months: dict[int, set[dt.date]] = defaultdict(set)
-    for group_id, when in rows:
-        months[group_id].add(when)
+    for group_id, period, on in rows:
+        months[group_id].add(period or on.replace(day=1))
     return months
 
 
