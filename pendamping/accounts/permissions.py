@@ -30,6 +30,23 @@ MATRIX: dict[str, frozenset[str]] = {
     "companion.view": frozenset({A, OF, AU}),
     "companion.change": frozenset({A, OF}),
     "assignment.change": frozenset({A, OF}),
+    # The companion model (issue 5): the province runs recruitment, briefing and internships; officers enter
+    # applicants, score the panel's criteria, rate appraisals; companions record their visits and logbooks.
+    "recruitment.view": frozenset({A, OF, AU}),
+    "recruitment.manage": frozenset({A}),  # calls, criteria, decisions
+    "recruitment.enter": frozenset({A, OF}),  # applicants entered by an officer
+    "recruitment.score": frozenset({A, OF}),  # the panel's criteria (interview, written test)
+    "briefing.view": frozenset({A, OF, AU}),
+    "briefing.manage": frozenset({A}),
+    "internship.view": frozenset({A, OF, C, AU}),
+    "internship.manage": frozenset({A}),
+    "internship.log": frozenset({A, C}),  # the trainee's logbook
+    "internship.assess": frozenset({A, OF}),
+    "visit.view": frozenset({A, OF, C, AU}),
+    "visit.record": frozenset({A, C}),
+    "appraisal.view": frozenset({A, OF, AU}),
+    "appraisal.rate": frozenset({A, OF}),
+    "appraisal.manage": frozenset({A}),
     "nik.unmasked": frozenset({A, OF}),
     "audit.view": frozenset({A, OF, AU}),
     "users.manage": frozenset({A}),

@@ -6,3 +6,9 @@ class CompanionsConfig(AppConfig):
     name = "pendamping.companions"
     label = "companions"
     verbose_name = _("Companions")
+
+    def ready(self) -> None:
+        from pendamping.companions.views import appraisal, briefing, internship, recruitment, visits
+
+        for module in (recruitment, briefing, internship, visits, appraisal):
+            module.register_panels()

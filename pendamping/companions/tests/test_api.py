@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from pendamping.accounts.models import User
 from pendamping.accounts.services import token_create
 from pendamping.audit.models import AuditEntry
-from pendamping.companions import api as companions_api
+from pendamping.companions.api import people as companions_api
 from pendamping.companions.models import Assignment, Companion
 from pendamping.companions.tests.factories import AssignmentFactory, CompanionFactory
 from pendamping.registry.tests.factories import MALANG_VILLAGE, SURABAYA_VILLAGE, GroupFactory, village

@@ -398,13 +398,18 @@ KNOWN_DEFECTS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
 UNSCOPED_BY_DESIGN: dict[str, tuple[tuple[str, ...], str]] = {}
 
 # The evaluation app's maps, world and exemptions (KEYS, BODIES, UNSCOPED_BY_DESIGN, KNOWN_DEFECTS) live there.
+from pendamping.core.tests import test_url_scoping_appraisal as _appraisal  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_briefing as _briefing  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_classification as _classification  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_complaints as _complaints  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_enterprise as _enterprise  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_evaluation as evaluation  # noqa: E402
 from pendamping.core.tests import test_url_scoping_grant_use as _grant_use  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_internship as _internship  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_ledger as _ledger  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_partnerships as _partnerships  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_recruitment as _recruitment  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_visits as _visits  # noqa: E402, F401
 
 
 def _a1_params() -> list[Any]:

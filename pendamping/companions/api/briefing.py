@@ -1,0 +1,5 @@
+"""API: briefing (issue 5)."""
+
+from ninja import Router
+
+router = Router(tags=["companions"])

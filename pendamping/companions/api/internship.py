@@ -1,0 +1,5 @@
+"""API: internship (issue 5)."""
+
+from ninja import Router
+
+router = Router(tags=["companions"])
