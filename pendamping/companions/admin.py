@@ -51,3 +51,7 @@ class AssignmentAdmin(CompanionsAdmin):
     search_fields = ["companion__name", "group__name", "=group__code"]
     raw_id_fields = ["companion", "group"]
     list_select_related = ["companion", "group"]
+
+
+# The appraisal rubric's admin lives in its own module (the step that owns it); importing it registers it.
+from pendamping.companions import admin_appraisal  # noqa: E402, F401

@@ -8,7 +8,7 @@ class CompanionsConfig(AppConfig):
     verbose_name = _("Companions")
 
     def ready(self) -> None:
-        from pendamping.companions.views import appraisal, briefing, internship, recruitment, visits
+        from pendamping.companions.views import appraisal, briefing, internship, lifecycle, recruitment, visits
 
-        for module in (recruitment, briefing, internship, visits, appraisal):
+        for module in (lifecycle, recruitment, briefing, internship, visits, appraisal):
             module.register_panels()

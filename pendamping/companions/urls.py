@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pendamping.companions.views import appraisal, briefing, internship, people, recruitment, visits
+from pendamping.companions.views import appraisal, briefing, internship, lifecycle, people, recruitment, visits
 
 app_name = "companions"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", people.companion_edit, name="companion_edit"),
     path("<int:pk>/assignments/new/", people.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/end/", people.assignment_end, name="assignment_end"),
+    *lifecycle.urlpatterns,
     *recruitment.urlpatterns,
     *briefing.urlpatterns,
     *internship.urlpatterns,

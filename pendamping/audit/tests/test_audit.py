@@ -445,7 +445,7 @@ def _refused_replacement(a: User) -> Call:
 
 def _refused_companion_phone(a: User) -> Call:
     c = CompanionFactory()
-    return lambda: companion_update(actor=a, companion=c, status="inactive", phone="12")
+    return lambda: companion_update(actor=a, companion=c, caseload_limit=5, phone="12")
 
 
 REFUSALS = [

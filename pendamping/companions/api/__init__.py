@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from pendamping.companions.api import appraisal, briefing, internship, people, recruitment, visits
+from pendamping.companions.api import appraisal, briefing, internship, lifecycle, people, recruitment, visits
 
 router = Router()
-for module in (people, recruitment, briefing, internship, visits, appraisal):
+for module in (people, lifecycle, recruitment, briefing, internship, visits, appraisal):
     router.add_router("", module.router)

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from pendamping.accounts.guards import require
 from pendamping.accounts.permissions import can
 from pendamping.audit.services import audit_record
 from pendamping.companions.selectors import (
@@ -14,6 +15,7 @@ from pendamping.companions.selectors import (
     companion_get,
     companion_list,
 )
+from pendamping.companions.selectors.people import NEARNESS, groups_suggested
 from pendamping.companions.services import assignment_create, assignment_end, companion_create, companion_update
 from pendamping.core.api_support import (
     ERRORS,
@@ -24,6 +26,7 @@ from pendamping.core.api_support import (
     Input,
     Paged,
     PageQuery,
+    QueryInput,
     build,
     fields_as,
     page_of,
@@ -70,8 +73,22 @@ class CompanionPatch(Input):
     phone: str | None = Field(None, max_length=20)
     home_desa_code: str | None = Field(None, max_length=20)
     regency_code: str | None = Field(None, max_length=5)
-    status: CompanionStatus | None = None
     caseload_limit: int | None = Field(None, ge=1, le=30)
+
+
+class SuggestionQuery(QueryInput):
+    limit: int = Field(10, ge=1, le=100)
+
+
+class SuggestedGroupOut(Schema):
+    id: int
+    code: str
+    name: str
+    status: str
+    desa_code: str
+    desa_name: str
+    kecamatan_name: str
+    near: Literal["desa", "kecamatan", "regency"] = Field(description="Where the KUBE lies from the companion's home")
 
 
 class AssignmentIn(Input):
@@ -206,3 +223,26 @@ def assignment_stop(request: ApiRequest, assignment_id: IdPath, payload: Assignm
     assignment = _assignment(request, assignment_id)
     assignment_end(actor=request.auth, assignment=assignment, ended_on=payload.ended_on, reason=payload.reason)
     return assignment_out(_assignment(request, assignment_id))
+
+
+@router.get(
+    "/companions/{companion_id}/suggested-groups",
+    response={200: list[SuggestedGroupOut], **ERRORS},
+    summary="The nearest KUBE without a companion",
+)
+def companion_suggestions(request: ApiRequest, companion_id: IdPath, query: Query[SuggestionQuery]) -> Any:
+    """KUBE (forming or active) of the companion's regency without a companion now: the home desa first, then the
+    home kecamatan, then the rest of the regency, each by name. For those who assign companions."""
+    companion = companion_get(user=request.auth, pk=companion_id)
+    require(request.auth, "assignment.change")
+    return [
+        build(
+            SuggestedGroupOut,
+            g,
+            desa_code=g.desa_id,
+            desa_name=g.desa.name,
+            kecamatan_name=g.desa.parent.name if g.desa.parent else "",
+            near=NEARNESS[g.near],
+        )
+        for g in groups_suggested(companion=companion, limit=query.limit, user=request.auth)
+    ]

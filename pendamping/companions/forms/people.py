@@ -58,13 +58,19 @@ class CompanionForm(forms.Form):
         ),
     )
     regency = forms.ChoiceField(label=_("Regency of service"))
-    status = forms.ChoiceField(label=_("Status"), choices=Companion.Status.choices, initial=Companion.Status.CANDIDATE)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in (Companion.Status.CANDIDATE, Companion.Status.ACTIVE)],
+        initial=Companion.Status.CANDIDATE,
+        help_text=_("Active only for someone already serving; later changes follow the steps of the model."),
+    )
     caseload_limit = forms.IntegerField(label=_("Caseload limit (KUBE)"), min_value=1, max_value=30, initial=10)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["version" if creating else "nik"]
+        for name in ("version",) if creating else ("nik", "status"):  # the status moves through the lifecycle
+            del self.fields[name]
         cast(forms.ChoiceField, self.fields["regency"]).choices = [("", _("— choose —")), *regency_choices(user)]
 
     def service_data(self) -> dict[str, Any]:
@@ -73,7 +79,7 @@ class CompanionForm(forms.Form):
 
 
 def companion_initial(companion: Companion) -> dict[str, Any]:
-    fields = ("name", "education", "phone", "status", "caseload_limit", "version")
+    fields = ("name", "education", "phone", "caseload_limit", "version")
     return {
         **{name: getattr(companion, name) for name in fields},
         "home_desa": companion.home_desa_id,

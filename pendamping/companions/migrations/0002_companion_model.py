@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('planned', 'planned'), ('running', 'running'), ('finished', 'finished')], default='planned', max_length=10, verbose_name='status')),
                 ('venue', models.CharField(blank=True, max_length=200, verbose_name='venue')),
                 ('venue_capacity', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='venue capacity')),
-                ('completion_share', models.DecimalField(decimal_places=2, default=Decimal('80'), max_digits=5, verbose_name='attendance needed to complete (% of hours)')),
+                ('completion_share', models.DecimalField(decimal_places=2, default=Decimal('80'), max_digits=5, verbose_name='attendance needed to complete (percent of hours)')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

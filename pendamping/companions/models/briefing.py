@@ -35,7 +35,7 @@ class Briefing(models.Model):
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     venue_capacity = models.PositiveSmallIntegerField(_("venue capacity"), null=True, blank=True)
     completion_share = models.DecimalField(
-        _("attendance needed to complete (% of hours)"), max_digits=5, decimal_places=2, default=Decimal("80")
+        _("attendance needed to complete (percent of hours)"), max_digits=5, decimal_places=2, default=Decimal("80")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -60,11 +60,37 @@ def group_current_companion(*, group: Group) -> Companion | None:
     return a.companion if a else None
 
 
-def groups_assignable(*, user: Any, companion: Companion) -> QuerySet[Group]:
-    """KUBE of the companion's regency, visible to the user, without a companion now, nearest (same kecamatan) first."""
+NEARNESS = ("desa", "kecamatan", "regency")  # the value of `near` on a suggested KUBE, by index
+
+
+def _near(companion: Companion) -> Case:
+    """0: the companion's home desa, 1: their kecamatan, 2: elsewhere in the regency. By Kemendagri codes: a desa
+    35.78.01.1001 lies in kecamatan 35.78.01, so a prefix says it without joining the region table."""
+    home = str(companion.home_desa_id)
+    kecamatan = home.rsplit(".", 1)[0]
+    return Case(
+        When(desa_id=home, then=Value(0)),
+        When(desa__code__startswith=f"{kecamatan}.", then=Value(1)),  # no join: code is the key
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _assignable(companion: Companion, user: Any = None) -> QuerySet[Group]:
     taken = Assignment.objects.filter(group=OuterRef("pk"), ended_on__isnull=True)
-    qs = Group.objects.visible_to(user).filter(regency_id=companion.regency_id).exclude(Exists(taken))
-    qs = qs.filter(status__in=[Group.Status.FORMING, Group.Status.ACTIVE]).select_related("desa", "desa__parent")
-    same_kec = Q(desa__parent_id=companion.home_desa.parent_id)
-    near = Case(When(same_kec, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return qs.annotate(near=near).order_by("-near", "name")
+    qs = Group.objects.visible_to(user) if user is not None else Group.objects.all()
+    qs = qs.filter(regency_id=companion.regency_id, status__in=[Group.Status.FORMING, Group.Status.ACTIVE])
+    qs = qs.exclude(Exists(taken)).select_related("desa", "desa__parent")
+    return qs.annotate(near=_near(companion)).order_by("near", "name", "id")
+
+
+def groups_assignable(*, user: Any, companion: Companion) -> QuerySet[Group]:
+    """KUBE of the companion's regency, visible to the user, without a companion now, the nearest first."""
+    return _assignable(companion, user)
+
+
+def groups_suggested(*, companion: Companion, limit: int = 10, user: Any = None) -> list[Any]:
+    """The nearest KUBE (forming or active) of the companion's regency without a companion now: their home desa
+    first, then their kecamatan, then the rest of the regency, each by name. Each has `near` (0, 1, 2; see
+    NEARNESS). With `user`, only KUBE that user sees."""
+    return list(_assignable(companion, user)[: max(1, min(limit, 100))])

@@ -16,7 +16,10 @@ from pendamping.core.concurrency import check_version
 from pendamping.registry.models import Group
 from pendamping.registry.services._common import masked_name, nik_info, regency_of, save_checked, village
 
-COMPANION_FIELDS = ("name", "education", "phone", "status", "caseload_limit")
+COMPANION_FIELDS = ("name", "education", "phone", "caseload_limit")
+# A new record may start as a candidate or, for someone already serving when the office starts using Pendamping,
+# as active; every later status change is a step of the lifecycle (services/lifecycle.py).
+INITIAL_STATUSES = ("candidate", "active")
 
 
 def _apply(companion: Companion, data: dict[str, Any]) -> None:
@@ -53,7 +56,10 @@ def companion_create(
         raise ValidationError(
             {"nik": _("This NIK is already registered for companion %(name)s.") % {"name": masked_name(other.name)}}
         )
-    companion = Companion(nik=info.nik, sex=info.sex, birth_date=info.birth_date)
+    status = data.pop("status", None) or Companion.Status.CANDIDATE
+    if status not in INITIAL_STATUSES:
+        raise ValidationError({"status": _("A new companion starts as a candidate, or as active if already serving.")})
+    companion = Companion(nik=info.nik, sex=info.sex, birth_date=info.birth_date, status=status)
     _set_places(companion, home_desa_code, regency_code, actor)
     _apply(companion, data)
     save_checked(companion)
@@ -72,6 +78,8 @@ def companion_update(
     **data: Any,
 ) -> Companion:
     require(actor, "companion.change")
+    if "status" in data:
+        raise ValidationError({"status": _("A companion's status changes only through the steps of the model.")})
     companion = Companion.objects.select_for_update().get(pk=companion.pk)
     require_regency(actor, companion.regency_id, field="regency")
     check_version(companion, version)

@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 
 from pendamping.companions.models import Assignment, Companion
 from pendamping.core.nik import parse_nik
-from pendamping.registry.tests.factories import GroupFactory, nik_for, regency_of, village
+from pendamping.registry.tests.factories import GroupFactory, regency_of, sequence_nik, village
 
 
 class CompanionFactory(DjangoModelFactory[Companion]):
@@ -23,7 +23,7 @@ class CompanionFactory(DjangoModelFactory[Companion]):
 
     home_desa = factory.LazyFunction(village)
     regency = factory.LazyAttribute(lambda o: regency_of(o.home_desa))
-    nik = factory.LazyAttributeSequence(lambda o, n: nik_for(o.home_desa, n, female=o.female, born=o.born))
+    nik = factory.LazyAttributeSequence(lambda o, n: sequence_nik(o.home_desa, n, female=o.female, born=o.born))
     name = factory.Faker("name", locale="id_ID")
     sex = factory.LazyAttribute(lambda o: parse_nik(o.nik).sex)
     birth_date = factory.LazyAttribute(lambda o: parse_nik(o.nik).birth_date)

@@ -206,20 +206,29 @@ def test_roles_that_may_not_write_companions_cannot_register_one(role: str, requ
 def test_companion_update_changes_fields_and_version(admin: User) -> None:
     companion = create(admin)
 
-    companion_update(actor=admin, companion=companion, version=1, status="active", phone="0811 111 1111")
+    companion_update(actor=admin, companion=companion, version=1, caseload_limit=8, phone="0811 111 1111")
 
     companion.refresh_from_db()
-    assert (companion.status, companion.phone, companion.version) == ("active", "08111111111", 2)
+    assert (companion.caseload_limit, companion.phone, companion.version) == (8, "08111111111", 2)
+
+
+def test_companion_update_refuses_a_status_change(admin: User) -> None:
+    companion = create(admin)
+
+    refusal(lambda: companion_update(actor=admin, companion=companion, status="active"), "status")
+
+    companion.refresh_from_db()
+    assert (companion.status, companion.version) == ("candidate", 1)
 
 
 def test_companion_update_with_a_stale_version_is_refused_and_changes_nothing(admin: User) -> None:
     companion = create(admin)
-    companion_update(actor=admin, companion=companion, version=1, status="trainee")
+    companion_update(actor=admin, companion=companion, version=1, phone="081222333444")
 
     with pytest.raises(StaleRecord):
-        companion_update(actor=admin, companion=companion, version=1, status="active")
+        companion_update(actor=admin, companion=companion, version=1, phone="081999888777")
     companion.refresh_from_db()
-    assert (companion.status, companion.version) == ("trainee", 2)
+    assert (companion.phone, companion.version) == ("081222333444", 2)
 
 
 def test_companion_update_keeps_the_nik_and_what_it_gives(admin: User) -> None:
@@ -262,7 +271,7 @@ def test_a_companion_with_current_assignments_cannot_change_regency(admin: User)
 def test_companion_update_refuses_a_bad_phone_and_changes_nothing(admin: User) -> None:
     companion = CompanionFactory(phone="081200000000")
 
-    refusal(lambda: companion_update(actor=admin, companion=companion, phone="123", status="inactive"), "phone")
+    refusal(lambda: companion_update(actor=admin, companion=companion, phone="123", caseload_limit=5), "phone")
     companion.refresh_from_db()
     assert (companion.phone, companion.status, companion.version) == ("081200000000", "active", 1)
 

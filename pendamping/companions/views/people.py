@@ -30,6 +30,7 @@ from pendamping.companions.selectors import (
     companion_list,
     groups_assignable,
 )
+from pendamping.companions.selectors.people import groups_suggested
 from pendamping.core import panels
 from pendamping.core.pagination import paginate
 from pendamping.core.web import add_service_errors, found, querystring, wants_partial
@@ -128,13 +129,21 @@ def companion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companions/companion_form.html", {"form": form, "companion": companion})
 
 
+def _chosen_group(request: HttpRequest) -> dict[str, Any]:
+    """A suggestion's link preselects its KUBE (?group=); the form still checks it against the list."""
+    chosen = request.GET.get("group", "")
+    return {"group": int(chosen)} if chosen.isdigit() and len(chosen) < 19 else {}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     companion = fetch_companion(request, pk)
     require(request.user, "assignment.change")
     free = groups_assignable(user=request.user, companion=companion)
-    form = AssignmentForm(request.POST or None, user=request.user, companion=companion, free=free)
+    form = AssignmentForm(
+        request.POST or None, initial=_chosen_group(request), user=request.user, companion=companion, free=free
+    )
     if form.is_valid():
         try:
             assignment = services.assignment_create(actor=request.user, companion=companion, **form.cleaned_data)
@@ -143,7 +152,9 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(c)s now accompanies %(g)s.") % {"c": companion, "g": assignment.group})
             return redirect("companions:companion_detail", pk=companion.pk)
-    return render(request, "companions/assignment_form.html", {"form": form, "companion": companion})
+    suggested = groups_suggested(companion=companion, user=request.user)
+    context = {"form": form, "companion": companion, "suggested": suggested}
+    return render(request, "companions/assignment_form.html", context)
 
 
 @login_required

@@ -20,9 +20,14 @@ from pendamping.accounts.models import User
 from pendamping.companions.forms import companion_initial
 from pendamping.companions.models import Assignment, Companion
 from pendamping.complaints.models import Complaint
+from pendamping.core.tests import test_url_scoping_appraisal as appraisal
+from pendamping.core.tests import test_url_scoping_briefing as briefing
 from pendamping.core.tests import test_url_scoping_classification as classification
 from pendamping.core.tests import test_url_scoping_evaluation as evaluation
+from pendamping.core.tests import test_url_scoping_internship as internship
 from pendamping.core.tests import test_url_scoping_partnerships as partnerships
+from pendamping.core.tests import test_url_scoping_recruitment as recruitment
+from pendamping.core.tests import test_url_scoping_visits as visits
 from pendamping.core.tests.test_url_scoping import (
     BODIES,
     ROLES,
@@ -51,6 +56,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"accounts:login", "accounts:logout", "set_language", "admin:login", "admin:logout"}
 PUBLIC |= {"/api/", "/api/auth/token", "/api/openapi.json", "/api/docs"}
 PUBLIC |= {"complaints:public_new", "complaints:public_status"}  # complaints from the public, behind core.antispam
+PUBLIC |= {"companions:public_calls", "companions:public_apply"}  # recruitment, behind core.antispam
 LOGINS = ("/accounts/login/", "/admin/login/")
 
 
@@ -129,7 +135,15 @@ LISTS: dict[str, tuple[Any, str]] = {
     "/api/complaints": (Complaint, "regency_id"),
     **partnerships.LISTS,
     **classification.LISTS,
+    **recruitment.LISTS,
+    **briefing.LISTS,
+    **internship.LISTS,
+    **visits.LISTS,
+    **appraisal.LISTS,
 }
+# The writes only an admin (or, for visits, a companion) may make: A4's control sends them as the admin.
+ADMIN_WRITES = classification.ADMIN_WRITES | recruitment.ADMIN_WRITES | briefing.ADMIN_WRITES
+ADMIN_WRITES |= internship.ADMIN_WRITES | visits.ADMIN_WRITES
 
 
 @pytest.mark.parametrize("route", READS, ids=str)
@@ -228,7 +242,7 @@ def test_api_writes_refuse_extra_fields(
     assert build is not None, f"add a scoping case for {method} {route.name}: BODIES needs a valid request body"
     base, url = build(world.home), fill(route, world.home)
     # The evaluation app's writes are the admin's (evaluation.manage): the officer's control would be a 403.
-    admin_only = route.name.startswith(evaluation.API) or (method, route.name) in classification.ADMIN_WRITES
+    admin_only = route.name.startswith(evaluation.API) or (method, route.name) in ADMIN_WRITES
     writer = admin if admin_only else surabaya_officer
     client = client_for_door(None if route.name == "/api/auth/token" else writer, "api")
     before = snapshot()

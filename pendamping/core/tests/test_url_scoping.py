@@ -6,6 +6,7 @@ Surabaya auditor and a companion assigned to a Surabaya KUBE. A control run as t
 same URLs and bodies reach the object, so each 404 is the scope's doing. test_url_deny_default.py reuses all
 this for A2, A3 and A4 (and A1 of the admin site)."""
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -130,6 +131,10 @@ KEYS: dict[str, dict[str, str]] = {
     **{f"registry:{view}": _GRANT for view in ("grant_edit", "tranche_add")},
     **{f"companions:{view}": _COMPANION for view in ("companion_detail", "companion_reveal", "companion_edit")},
     "companions:assignment_create": _COMPANION,
+    "companions:companion_deactivate": _COMPANION,
+    "companions:companion_reactivate": {"pk": "former"},
+    **{f"/api/companions/{{companion_id}}/{sub}": {"companion_id": "companion"} for sub in ("path", "deactivate")},
+    "/api/companions/{companion_id}/reactivate": {"companion_id": "former"},
     "companions:assignment_end": {"pk": "assignment"},
     "/api/families/{family_id}": {"family_id": "family"},
     **{f"/api/groups/{{group_id}}{sub}": {"group_id": "group"} for sub in ("", "/status", "/members")},
@@ -226,6 +231,11 @@ BODIES: dict[tuple[str, str], Callable[[Bundle], dict[str, Any]]] = {
         "started_on": "2024-05-01",
     },
     ("POST", "/api/assignments/{assignment_id}/end"): lambda b: {"ended_on": "2024-06-01"},
+    ("POST", "/api/companions/{companion_id}/deactivate"): lambda b: {
+        "on": "2026-11-01",
+        "reason": "mengundurkan diri",
+    },
+    ("POST", "/api/companions/{companion_id}/reactivate"): lambda b: {},
     ("POST", "/api/auth/token"): lambda b: {"username": "officer_surabaya", "password": "kube-Test-2024!"},
 }
 
@@ -266,6 +276,10 @@ def make_bundle(code: str, tag: str, *, officer: User, companion_user: User | No
             token=token_create(user=officer, name=f"token {tag}")[0],
         )
     )
+    # A former companion (inactive, who once accompanied the KUBE), for the reactivation routes.
+    former = CompanionFactory(home_desa=desa, regency=here["regency"], name=f"{tag} Mantan", status="inactive")
+    AssignmentFactory(group=group, companion=former, started_on=dt.date(2022, 1, 1), ended_on=dt.date(2022, 12, 31))
+    bundle.extra["former"] = former
     for hook in BUNDLE_HOOKS:
         hook(bundle)
     return bundle

@@ -12,6 +12,7 @@ from django.core.wsgi import get_wsgi_application
 from django.utils.translation import gettext as _
 
 from pendamping.core.context import door
+from pendamping.demo.companion_model import demo_companion_model_ensure
 from pendamping.demo.enterprise import demo_enterprise_ensure
 from pendamping.demo.evaluation import demo_study_ensure
 from pendamping.demo.seed import family_count
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         "Run the demo: create the data folder and database, apply migrations, load the regions, generate the "
         "demo data if the database has no families, create one login per role, the demo evaluation study "
         "(if there is no study yet) and the business data (monthly reports, IKS, grant use, welfare, "
-        "partnerships, complaints and the KUBE classification, each if its tables are empty), then serve the site on "
+        "partnerships, complaints and the KUBE classification, each if its tables are empty), the companion model "
+        "(a recruitment call, a briefing batch, an internship round, assignments, visits and four quarters of "
+        "appraisals, each if its tables are empty), then serve the site on "
         "http://127.0.0.1:PORT with a task worker until Ctrl-C. Running it again duplicates nothing."
     )
 
@@ -51,6 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(demo_study_ensure(evaluator_username="evaluator").message)
             # After the users too: the business rows name the demo officer, admin and companion login.
             self.stdout.write(demo_enterprise_ensure().message)
+            # After the business data: the internship's hosts are the outstanding KUBE of its classification.
+            self.stdout.write(demo_companion_model_ensure().message)
         call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://127.0.0.1:{opts['port']}/"
         self._print_logins(logins, url)

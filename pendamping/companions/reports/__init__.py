@@ -1,0 +1,1 @@
+"""Printable and downloadable reports of the companion model's steps."""
