@@ -15,6 +15,7 @@ before the write and `count_public_submission(request, name)` after it."""
 
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -156,6 +157,27 @@ def remember(request: HttpRequest, form_name: str, result: str) -> None:
     """What this form produced (a reference number), for a resubmission of the same form."""
     if key := _nonce_key(request, form_name):
         cache.set(key, result, int(MAX_AGE))
+
+
+def submission(request: HttpRequest, form_name: str, make: Callable[[], str]) -> str:
+    """Send a checked public form once: the defences first, then `make()` (the service call, returning the
+    reference it produced). A failure of `make` (a rule, the database) frees the form so that the corrected one
+    can be sent; a success is remembered for a resubmission and counted against the rate limit."""
+    check_public_submission(request, form_name)
+    if not claim(request, form_name):
+        raise PublicFormRefused(
+            _("This form is being sent already. Wait a moment, then reload the page."), code="duplicate"
+        )
+    made = False
+    try:
+        reference = make()
+        made = True
+    finally:
+        if not made:
+            release(request, form_name)
+    remember(request, form_name, reference)
+    count_public_submission(request, form_name)
+    return reference
 
 
 # --- the form's side ------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pendamping.companions.forms.recruitment import PublicApplicationForm
@@ -37,19 +36,7 @@ def public_calls(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest, call: Any, data: dict[str, Any]) -> str:
     """The application's reference; the defences raise PublicFormRefused, the service's rules ValidationError
     (the same form may then be corrected and sent again)."""
-    antispam.check_public_submission(request, FORM)
-    if not antispam.claim(request, FORM):
-        raise PublicFormRefused(
-            _("This form is being sent already. Wait a moment, then reload the page."), code="duplicate"
-        )
-    try:
-        application = application_submit_public(call=call, **data)
-    except Exception:  # any failure (a rule, the database) frees the claim for the corrected form; it re-raises
-        antispam.release(request, FORM)
-        raise
-    antispam.remember(request, FORM, application.reference)
-    antispam.count_public_submission(request, FORM)
-    return str(application.reference)
+    return antispam.submission(request, FORM, lambda: str(application_submit_public(call=call, **data).reference))
 
 
 def _options(request: HttpRequest) -> HttpResponse:

@@ -32,21 +32,15 @@ FIELDS = (
 def _submit(request: HttpRequest, data: dict[str, Any]) -> str:
     """The complaint's reference; refusals of the defences raise PublicFormRefused, the service's rules
     ValidationError (the same form may then be corrected and sent again)."""
-    antispam.check_public_submission(request, FORM)
-    if not antispam.claim(request, FORM):
-        raise PublicFormRefused(
-            _("This form is being sent already. Wait a moment, then reload the page."), code="duplicate"
-        )
-    try:
-        complaint = services.complaint_submit_public(
-            regency_code=data["regency"], **{name: data[name] for name in FIELDS}
-        )
-    except Exception:  # any failure (a rule, the database) frees the claim for the corrected form; it re-raises
-        antispam.release(request, FORM)
-        raise
-    antispam.remember(request, FORM, complaint.reference)
-    antispam.count_public_submission(request, FORM)
-    return complaint.reference
+    return antispam.submission(
+        request,
+        FORM,
+        lambda: (
+            services.complaint_submit_public(
+                regency_code=data["regency"], **{name: data[name] for name in FIELDS}
+            ).reference
+        ),
+    )
 
 
 def _sent(request: HttpRequest, reference: str) -> HttpResponse:
