@@ -6,7 +6,6 @@ The complainant's name and contact are for the admins and the assigned officer o
 says whether the field was filled, not what it said."""
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +20,12 @@ from pendamping.audit.services import audit_record, snapshot
 from pendamping.companions.models import Companion
 from pendamping.complaints.models import Complaint
 from pendamping.core.concurrency import check_version
+from pendamping.core.references import ALPHABET, random_reference
 from pendamping.regions.models import Region
 from pendamping.registry.models import Grant, Group
 
 # Read aloud over a phone or copied by hand: no 0/O, 1/I/L.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_ALPHABET = ALPHABET
 REFERENCE_PREFIX = "ADU-"
 REFERENCE_LENGTH = 8
 IDENTITY_FIELDS = ("complainant_name", "complainant_contact")
@@ -37,7 +37,7 @@ CLOSED = (Complaint.Status.RESOLVED, Complaint.Status.REJECTED)
 def new_reference() -> str:
     """A random reference such as ADU-7K3Q9P2M (31^8 ≈ 850 billion): it does not count complaints, and
     guessing someone else's is hopeless at the rate the status page allows."""
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return random_reference(REFERENCE_PREFIX, REFERENCE_LENGTH)
 
 
 def audit_snapshot(complaint: Complaint) -> dict[str, Any]:

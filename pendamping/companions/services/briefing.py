@@ -5,7 +5,6 @@ briefing_people.py."""
 from pendamping.companions.services.briefing_people import (
     attendance_record,
     briefing_finish,
-    companion_move,
     participant_add,
     participant_remove,
     scores_record,
@@ -35,7 +34,6 @@ __all__ = [
     "briefing_update",
     "budget_line_add",
     "budget_line_update",
-    "companion_move",
     "equipment_add",
     "equipment_toggle",
     "instructor_create",

@@ -24,11 +24,6 @@ from pendamping.registry.services._common import save_checked
 SCORE_FIELDS = ("pre_score", "post_score")
 
 
-def companion_move(*, actor: Any, companion: Companion, status: str) -> Companion:
-    """The briefing's lifecycle steps (candidate <-> trainee), through the one lifecycle rule."""
-    return lifecycle.companion_move(actor=actor, companion=companion, to=status)
-
-
 def _refuse_participant(briefing: Briefing, companion: Companion) -> None:
     if companion.status not in ELIGIBLE:
         message = _("Only candidates, trainees and active companions take part in a briefing; %(name)s is %(s)s.")
@@ -52,7 +47,7 @@ def participant_add(*, actor: Any, briefing: Briefing, companion: Companion) -> 
     save_checked(participant, exclude=["briefing", "companion"])
     audit_record(actor=actor, action="create", obj=participant, after=snapshot(participant))
     if companion.status == Companion.Status.CANDIDATE:
-        participant.companion = companion_move(actor=actor, companion=companion, status=Companion.Status.TRAINEE)
+        participant.companion = lifecycle.companion_move(actor=actor, companion=companion, to=Companion.Status.TRAINEE)
     return participant
 
 
@@ -68,7 +63,7 @@ def participant_remove(*, actor: Any, participant: Participant) -> None:
     audit_record(actor=actor, action="delete", obj=participant, before=snapshot(participant))
     participant.delete()
     if companion.status == Companion.Status.TRAINEE and not companion.briefings.exists():
-        companion_move(actor=actor, companion=companion, status=Companion.Status.CANDIDATE)
+        lifecycle.companion_move(actor=actor, companion=companion, to=Companion.Status.CANDIDATE)
 
 
 def _start(actor: Any, briefing: Briefing) -> None:

@@ -29,11 +29,11 @@ from pendamping.companions.selectors.internship import (
     site_facts,
     trainee_facts,
 )
+from pendamping.companions.services import lifecycle
 from pendamping.companions.services.internship_progress import (
     ASSESSMENT_ITEMS,
     assessment_record,
     assessment_total,
-    companion_status_move,
     logbook_add,
     pass_mark,
     placement_complete,
@@ -363,7 +363,7 @@ def round_confirm(*, actor: Any, round: InternshipRound, version: int | None = N
         )
     _unplaced_refusal(rnd)
     for placement in rnd.placements.select_related("companion").order_by("pk"):
-        companion_status_move(
+        lifecycle.companion_move(
             actor=actor, companion=placement.companion, expected=Companion.Status.TRAINEE, to=Companion.Status.INTERN
         )
         before = snapshot(placement)

@@ -38,11 +38,6 @@ def pass_mark() -> Decimal:
 
 
 @transaction.atomic
-def companion_status_move(*, actor: Any, companion: Companion, expected: str, to: str) -> Companion:
-    """The internship's lifecycle steps (trainee -> intern -> active, or back to trainee), through the one rule."""
-    return lifecycle.companion_move(actor=actor, companion=companion, to=to, expected=expected)
-
-
 def _running(placement: Placement, what: str) -> Placement:
     locked = (
         Placement.objects.select_for_update(of=("self",))
@@ -141,7 +136,7 @@ def placement_complete(*, actor: Any, placement: Placement) -> Placement:
     final = (sum(totals.values(), Decimal(0)) / len(totals)).quantize(Decimal("0.01"))
     passed = final >= pass_mark()
     to = Companion.Status.ACTIVE if passed else Companion.Status.TRAINEE
-    companion_status_move(actor=actor, companion=locked.companion, expected=Companion.Status.INTERN, to=to)
+    lifecycle.companion_move(actor=actor, companion=locked.companion, expected=Companion.Status.INTERN, to=to)
     before = snapshot(locked)
     locked.status = Placement.Status.COMPLETED if passed else Placement.Status.FAILED
     locked.version += 1

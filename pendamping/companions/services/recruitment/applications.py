@@ -5,7 +5,6 @@ A person applies once per call (the NIK decides, sex and birth date come from it
 programme as a companion (candidate to active) need not apply and is refused."""
 
 import re
-import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,10 +17,11 @@ from pendamping.accounts.guards import require, require_regency
 from pendamping.audit.services import audit_record, snapshot
 from pendamping.companions.models import Application, Call, Companion
 from pendamping.companions.services.recruitment.screening import application_score_auto, rerank
+from pendamping.core.references import ALPHABET, random_reference
 from pendamping.registry.services._common import nik_info, save_checked, village
 
 # Read aloud over a phone or copied by hand: no 0/O, 1/I/L (as the complaints' references).
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_ALPHABET = ALPHABET
 REFERENCE_PREFIX = "REK-"
 REFERENCE_LENGTH = 8
 IN_PROGRAMME = (
@@ -35,7 +35,7 @@ MOTIVATION_MIN, TEXT_MAX, MAX_YEARS = 20, 3000, 60
 
 def new_reference() -> str:
     """A random reference such as REK-7K3Q9P2M: it does not count applications, so it tells nothing."""
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return random_reference(REFERENCE_PREFIX, REFERENCE_LENGTH)
 
 
 def duplicate_message() -> str:
