@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pendamping.partnerships",
     "pendamping.complaints",
     "pendamping.evaluation",
+    "pendamping.exchange",
     "pendamping.dashboards",
     "pendamping.demo",
 ]

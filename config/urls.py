@@ -14,6 +14,7 @@ urlpatterns = [
     path("partnerships/", include("pendamping.partnerships.urls")),
     path("complaints/", include("pendamping.complaints.urls")),
     path("evaluation/", include("pendamping.evaluation.urls")),
+    path("exchange/", include("pendamping.exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

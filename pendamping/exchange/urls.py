@@ -1,0 +1,6 @@
+"""Pages of the exchange app: imports, exports, offline forms, possible duplicates."""
+
+
+app_name = "exchange"
+
+urlpatterns: list = []
