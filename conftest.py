@@ -76,9 +76,15 @@ def _regions_present(request: pytest.FixtureRequest) -> None:
         regions_load()
 
 
+@pytest.fixture(scope="session")
+def _import_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("imports"))
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(request: pytest.FixtureRequest, settings: Any) -> None:
+def _test_settings(request: pytest.FixtureRequest, settings: Any, _import_dir: str) -> None:
     """Argon2 is deliberately slow; tests that create users would crawl. Tasks run at once, in-process."""
+    settings.PENDAMPING = {**settings.PENDAMPING, "IMPORT_DIR": _import_dir}
     if request.node.get_closest_marker("real_password_hashers") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = IMMEDIATE_TASKS

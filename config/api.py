@@ -13,6 +13,7 @@ from pendamping.complaints.api import router as complaints_router
 from pendamping.core.api_support import AnonThrottle, UserThrottle, install_error_handlers
 from pendamping.enterprise.api import router as enterprise_router
 from pendamping.evaluation.api import router as evaluation_router
+from pendamping.exchange.api import router as exchange_router
 from pendamping.partnerships.api import router as partnerships_router
 from pendamping.registry.api import router as registry_router
 
@@ -34,3 +35,4 @@ api.add_router("", evaluation_router)
 api.add_router("", enterprise_router)
 api.add_router("", partnerships_router)
 api.add_router("", complaints_router)
+api.add_router("", exchange_router)

@@ -227,4 +227,9 @@ PENDAMPING = {
     "COMPLAINT_DUE_DAYS": 14,  # a complaint not closed within this many days is overdue
     "PUBLIC_FORM_LIMIT": 5,  # public forms: at most this many submissions per address …
     "PUBLIC_FORM_WINDOW": 3600,  # … in this many seconds
+    # Data exchange (issue 6): uploaded files are kept under server-made names in IMPORT_DIR until undone/purged.
+    "IMPORT_DIR": str(DATA_DIR / "imports"),
+    "IMPORT_MAX_BYTES": int(os.environ.get("PENDAMPING_IMPORT_MAX_MB", "50")) * 1024 * 1024,
+    "IMPORT_STALE_MINUTES": 15,  # a running import silent this long died with its worker: it is marked failed
+    "API_RATE_EXPORT": "30/min",
 }

@@ -55,6 +55,14 @@ MATRIX: dict[str, frozenset[str]] = {
     "evaluation.manage": frozenset({A}),
     "evaluation.analyse": frozenset({A, OF, E}),
     "evaluation.respond": frozenset({A, C}),
+    # Data exchange (issue 6): what each kind writes is still checked row by row by its services; these say who
+    # may use the doors at all. Companions bring back their own offline (ODK/Kobo) visits and reports.
+    "import.run": frozenset({A, OF, C}),
+    "import.mapping": frozenset({A, OF}),
+    "export.lists": frozenset({A, OF, C, AU}),
+    "export.research": frozenset({A, E}),
+    "duplicate.review": frozenset({A, OF}),
+    "xlsform.download": frozenset({A, OF, C}),
 }
 
 

@@ -125,8 +125,8 @@ class ImportedRecord(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["batch", "model", "object_id"], name="imported_batch_obj"),
-            models.Index(fields=["model", "object_id"], name="imported_obj"),
+            # Few indexes on purpose: a million-row import writes a million of these.
+            models.Index(fields=["batch", "object_id"], name="imported_batch_obj"),
             models.Index(fields=["instance_id"], name="imported_instance", condition=~Q(instance_id="")),
         ]
 

@@ -1,0 +1,132 @@
+"""Running one batch: read its file, map the columns, drive the rows, and record how it ended."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pendamping.exchange.kinds import get_kind
+from pendamping.exchange.kinds.base import ImportKind
+from pendamping.exchange.mapping import Resolved, resolve
+from pendamping.exchange.models import ImportBatch
+from pendamping.exchange.reading import FileProblem, Table, column_letter, open_table
+from pendamping.exchange.services import files
+from pendamping.exchange.services.engine import Run, run_rows
+from pendamping.exchange.services.outcome import Progress, Summary
+from pendamping.exchange.services.progress import BatchProgress, mark
+
+log = logging.getLogger(__name__)
+Status = ImportBatch.Status
+
+
+def open_batch(batch: ImportBatch) -> Table:
+    return open_table(files.stored_path(batch.stored_as), name=batch.file_name, max_bytes=files.max_bytes())
+
+
+def count_rows(batch: ImportBatch) -> int | None:
+    """Data rows of a CSV, by its line breaks (for the progress bar only; quoted line breaks make it an estimate)."""
+    path = files.stored_path(batch.stored_as)
+    with path.open("rb") as handle:
+        if handle.read(2) == b"PK":
+            return None
+        handle.seek(0)
+        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    return max(lines - 1, 0)
+
+
+def mapping_problems(kind: ImportKind, table: Table, resolved: Resolved) -> list[str]:
+    problems = []
+    for name in resolved.missing:
+        column = kind.column(name)
+        accepted = ", ".join(column.names()[:4]) if column else name
+        problems.append(
+            _("Column %(header)s is required but the file has none (accepted headers: %(names)s); map a column to it.")
+            % {"header": column.header if column else name, "names": accepted}
+        )
+    for name, first, second in resolved.twice:
+        problems.append(
+            _("Columns %(a)s and %(b)s both hold %(field)s; ignore one of them in the mapping.")
+            % {"a": column_letter(first), "b": column_letter(second), "field": name}
+        )
+    return problems
+
+
+def _unknown_notice(table: Table, resolved: Resolved) -> list[str]:
+    if not resolved.unknown:
+        return []
+    names = ", ".join(table.header[i] or column_letter(i) for i in resolved.unknown)
+    return [_("Columns not imported (no field of this kind): %(names)s.") % {"names": names}]
+
+
+def execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary:
+    """Check or run a batch. A file that cannot be read, or an unexpected error, ends the batch as failed with
+    nothing written (the run is one transaction); the error is logged for the operator."""
+    status = Status.CHECKING if dry_run else Status.RUNNING
+    mark(batch, status=status, phase="reading", heartbeat_at=timezone.now(), message="", progress_done=0)
+    tracker = progress if isinstance(progress, BatchProgress) else BatchProgress(batch.pk, echo=progress)
+    try:
+        summary = _execute(batch, dry_run=dry_run, progress=tracker)
+    except FileProblem as exc:
+        mark(batch, status=Status.FAILED, phase="", message=str(exc), finished_at=timezone.now())
+        return Summary(notices=[str(exc)])
+    except Exception:
+        log.exception("import batch %s failed", batch.pk)
+        message = _("The import failed on an unexpected error; nothing was written. The error is logged.")
+        mark(batch, status=Status.FAILED, phase="", message=message, finished_at=timezone.now())
+        raise
+    finally:
+        tracker.flush()
+    _finish(batch, summary, dry_run=dry_run)
+    return summary
+
+
+def _execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary:
+    kind = get_kind(batch.kind)
+    table = open_batch(batch)
+    resolved = resolve(kind, table.header, batch.mapping)
+    problems = mapping_problems(kind, table, resolved)
+    if problems:
+        raise FileProblem(" ".join(problems))
+    run = Run(
+        kind=kind,
+        table=table,
+        resolved=resolved,
+        actor=batch.created_by,
+        mode=batch.mode,
+        on_existing=batch.on_existing,
+        dry_run=dry_run,
+        batch=None if dry_run else batch,
+        progress=progress,
+        total=count_rows(batch),
+    )
+    summary = run_rows(run)
+    summary.notices = [*table.warnings, *_unknown_notice(table, resolved), *summary.notices]
+    if summary.rows == 0:
+        summary.notices.append(_("The file has a header row but no data rows: there is nothing to import."))
+    return summary
+
+
+def _finish(batch: ImportBatch, summary: Summary, *, dry_run: bool) -> None:
+    if dry_run:
+        status = Status.CHECKED
+    elif summary.written and summary.rows:
+        status = Status.DONE
+    else:
+        status = Status.REJECTED
+    mark(
+        batch,
+        status=status,
+        phase="",
+        rows=summary.rows,
+        created=summary.created,
+        updated=summary.updated,
+        skipped=summary.skipped,
+        rejected=summary.rejected,
+        errors=[e.as_dict() for e in summary.errors],
+        error_count=summary.error_count,
+        message="\n".join(summary.notices),
+        progress_done=summary.rows,
+        finished_at=None if dry_run else timezone.now(),
+    )
