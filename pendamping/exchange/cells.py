@@ -26,6 +26,7 @@ CHOICES_LISTED = 12
 _SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _POINT_ZERO = re.compile(r"[0-9]+[.,]0+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
 _TIME = r"(?:[ T]+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:\.[0-9]+)?)?)?"
 _DAY_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]+)" + _TIME)
 _YEAR_FIRST = re.compile(r"([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})" + _TIME)
@@ -96,6 +97,8 @@ def identifier(value: object, *, digits: int, label: str) -> str:
     """A code of exactly `digits` ASCII digits typed as text (NIK and KK: 16). A number cell is refused, never
     coerced: Excel keeps 15 significant digits of a number, so a 16-digit NIK typed as a number is already
     wrong. A leading apostrophe (Excel's mark for "this is text") is dropped."""
+    if type(value) is str and len(code := value.strip()) == digits and _DIGITS.fullmatch(code):
+        return code  # the usual case, first: an import checks a million of these
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise _stored_as_number(value, label)
     if not isinstance(value, str):
@@ -166,39 +169,49 @@ def rupiah(value: object) -> int:
         if is_blank(value):
             raise CellError(_("The amount is empty."))
         value = " ".join(value.split())  # Excel's non-breaking spaces too
-        if _MONEY_WORDS.search(value):
-            raise CellError(
-                _('"%(value)s": write the amount in digits, e.g. 1.500.000 (words like "juta" or "rb" are not read).')
-                % {"value": value}
-            )
-        if _ENGLISH_GROUPS.fullmatch(value):
-            raise CellError(
-                _(
-                    '"%(value)s" groups thousands with commas (English style), but in Indonesian a comma starts '
-                    "the decimals. Write 1.500.000 or 1500000."
-                )
-                % {"value": value}
-            )
     try:
-        amount = parse_rupiah(value)
+        amount = _parse_amount(value) if isinstance(value, str) else parse_rupiah(value)
     except AmountError as exc:
-        raise CellError(str(exc)) from exc
+        raise _amount_explained(str(value)) or CellError(str(exc)) from exc
     if amount < 0:
         raise CellError(_('"%(value)s" is negative; an amount is 0 or more.') % {"value": shown(value)})
     return amount
 
 
+@lru_cache(maxsize=16384)  # amounts repeat (grant sizes, the same turnover month after month)
+def _parse_amount(typed: str) -> int:
+    return parse_rupiah(typed)
+
+
+def _amount_explained(typed: str) -> CellError | None:
+    """A clearer message than parse_rupiah's for the two usual ways an amount is written for people."""
+    if _MONEY_WORDS.search(typed):
+        return CellError(
+            _('"%(value)s": write the amount in digits, e.g. 1.500.000 (words like "juta" or "rb" are not read).')
+            % {"value": typed}
+        )
+    if _ENGLISH_GROUPS.fullmatch(typed):
+        return CellError(
+            _(
+                '"%(value)s" groups thousands with commas (English style), but in Indonesian a comma starts '
+                "the decimals. Write 1.500.000 or 1500000."
+            )
+            % {"value": typed}
+        )
+    return None
+
+
 def date(value: object, *, allow_future: bool = True, today: dt.date | None = None) -> dt.date:
     """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy; always day first), yyyy-mm-dd, "12 Januari 2024" or
     "12 Jan 2024", an Excel date number, or a date cell. A time of day after the date is ignored."""
-    if isinstance(value, dt.datetime):
+    if isinstance(value, str):
+        result = _parse_date(" ".join(value.split()))
+    elif isinstance(value, dt.datetime):
         result = value.date()
     elif isinstance(value, dt.date):
         result = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         result = _from_serial(value)
-    elif isinstance(value, str):
-        result = _parse_date(" ".join(value.split()))
     else:
         raise CellError(_('"%(value)s" is not a date.') % {"value": shown(value)})
     if not MIN_YEAR <= result.year <= MAX_YEAR:
@@ -208,10 +221,10 @@ def date(value: object, *, allow_future: bool = True, today: dt.date | None = No
     return result
 
 
+@lru_cache(maxsize=16384)  # dates repeat (birth dates, report days): a million rows hold a few thousand
 def _parse_date(typed: str) -> dt.date:
     if match := _YEAR_FIRST.fullmatch(typed):
-        year, month_number, day = (int(part) for part in match.groups())
-        return _make_date(typed, year, month_number, day)
+        return _make_date(typed, int(match[1]), int(match[2]), int(match[3]))
     if (match := _DAY_FIRST.fullmatch(typed)) or (match := _WORDY.fullmatch(typed)):
         day_text, month_text, year_text = match.groups()
         named = int(month_text) if month_text.isdigit() else MONTH_NAMES.get(month_text.lower())
@@ -235,13 +248,14 @@ def _make_date(typed: str, year: int, month_number: int, day: int) -> dt.date:
             _('"%(value)s" is not a date: there is no month %(month)s (dates are read day first, as dd/mm/yyyy).')
             % {"value": shown(typed), "month": month_number}
         )
-    days = calendar.monthrange(year, month_number)[1]
-    if not 1 <= day <= days:
+    try:
+        return dt.date(year, month_number, day)
+    except ValueError:
+        days = calendar.monthrange(year, month_number)[1]
         raise CellError(
             _('"%(value)s" is not a date: %(month)s %(year)s has %(days)s days.')
             % {"value": shown(typed), "month": MONTHS[month_number], "year": year, "days": days}
-        )
-    return dt.date(year, month_number, day)
+        ) from None
 
 
 def _from_serial(number: float) -> dt.date:

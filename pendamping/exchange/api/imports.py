@@ -11,9 +11,9 @@ from ninja.files import UploadedFile
 
 from pendamping.accounts.guards import require
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Paged, PageQuery, build, page_of
+from pendamping.exchange.queue import enqueue_check, enqueue_run
 from pendamping.exchange.selectors import imports as selectors
 from pendamping.exchange.services import batches, files, mappings
-from pendamping.exchange.services.queue import enqueue_check, enqueue_run
 from pendamping.exchange.services.templates import template_xlsx
 
 router = Router(tags=["exchange"])

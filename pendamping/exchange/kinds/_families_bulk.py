@@ -1,108 +1,110 @@
-"""Writing families set by set: each chunk of cleaned rows is checked against the table in one query, and new
-rows go in with COPY (PostgreSQL) or executemany (SQLite) with ids taken from the table's sequence, so what the
-batch created is known without reading it back. Updates go through `family_update`, one by one (they are few)."""
+"""Writing families set by set: each chunk of cleaned rows is looked up in one query; new rows go to a sink
+(`_families_sinks`: one COPY stream on PostgreSQL, executemany on SQLite) with ids taken from the table's
+sequence, so what the batch created is known without reading it back. Rows that change an existing family go
+through `family_update`, one by one, after the new rows (they are few, and the COPY holds the connection)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pendamping.exchange.kinds._families_write import (
-    COMPARED,
-    bulk_ids,
-    insert_families,
-    insert_records,
-    undo_families,
-    update_family,
-)
-from pendamping.exchange.kinds.base import Context, RowInvalid
-from pendamping.registry.models import Family
+from pendamping.exchange.kinds._families_sinks import sink_for
+from pendamping.exchange.kinds._families_write import COMPARED, undo_families, update_family
+from pendamping.exchange.kinds.base import Context, RowInvalid, existing_policy
 
-if TYPE_CHECKING:
-    from pendamping.exchange.services.engine import Run
-    from pendamping.exchange.services.outcome import Summary
+# `run` (exchange.running.Run) and `summary` (exchange.outcome.Summary) are handed in by the engine: the kinds
+# sit below the engine and never import it.
+Run = Any
+Summary = Any
 
 CHUNK = 5000
+Pending = list[tuple[int, dict[str, Any], dict[str, Any]]]
 
 
 class FamilyBulk:
-    def run_bulk(self, run: Run) -> Summary:
-        from pendamping.exchange.services.engine import row_errors, settle
-        from pendamping.exchange.services.outcome import Summary
-
-        summary = Summary()
+    def run_bulk(self, run: Run, summary: Summary) -> Summary:
         ctx = Context(actor=run.actor, on_existing=run.on_existing, today=timezone.localdate())
-        seen: dict[str, int] = {}
         with transaction.atomic():
-            pending: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+            updates = self._stream(run, ctx, summary)
+            for number, row, raw, twin in updates:
+                self._update(run, ctx, summary, number, row, raw, twin)
+            run.finish(summary)
+        return summary
+
+    def _stream(self, run: Run, ctx: Context, summary: Summary) -> list[Any]:
+        sink = sink_for(dry_run=run.dry_run, batch_id=run.batch.pk if run.batch else None)
+        seen: dict[str, int] = {}
+        pending: Pending = []
+        updates: list[Any] = []
+        try:
             for number, raw in run.raw_rows():
                 summary.rows += 1
                 try:
                     row = self.clean(raw, ctx=ctx)  # type: ignore[attr-defined]
-                    _twin(run, seen, number, row["nik"])
+                    _twin(seen, number, row["nik"])
                 except RowInvalid as exc:
-                    summary.reject(row_errors(run, number, raw, exc))
+                    summary.reject(run.errors_of(number, raw, exc))
                     continue
                 pending.append((number, row, raw))
                 if len(pending) >= CHUNK:
-                    self._flush(run, ctx, summary, pending)
+                    self._flush(run, ctx, summary, sink, pending, updates)
                     run.progress(summary.rows, run.total, "rows")
-            self._flush(run, ctx, summary, pending)
-            settle(run, summary)
-        return summary
+            self._flush(run, ctx, summary, sink, pending, updates)
+        except BaseException:
+            sink.abort()
+            raise
+        run.progress(summary.rows, run.total, "indexing")
+        sink.close()
+        return updates
 
-    def _flush(self, run: Run, ctx: Context, summary: Summary, pending: list[Any]) -> None:
-        from pendamping.exchange.services.engine import row_errors
-
+    def _flush(self, run: Run, ctx: Context, summary: Summary, sink: Any, pending: Pending, updates: list) -> None:  # type: ignore[type-arg]
         if not pending:
             return
-        existing = _existing([row["nik"] for _n, row, _r in pending])
+        existing = sink.existing([row["nik"] for _n, row, _r in pending])
         new: list[dict[str, Any]] = []
         for number, row, raw in pending:
             twin = existing.get(row["nik"])
+            dated = row.pop("decile_dated", True)
             if twin is None:
-                row.pop("decile_dated", None)
                 new.append(row)
                 continue
             try:
-                summary.count(self._matched(run, ctx, twin, row))
+                if self._differs(ctx, twin, row, dated=dated):
+                    updates.append((number, row, raw, twin))
+                else:
+                    summary.count("skipped")
             except RowInvalid as exc:
-                summary.reject(row_errors(run, number, raw, exc))
+                summary.reject(run.errors_of(number, raw, exc))
         pending.clear()
-        summary.created += len(new)
-        if new and not run.dry_run:
-            ids = bulk_ids(len(new))
-            insert_families(new, ids)
-            if run.batch is not None:
-                insert_records(run.batch.pk, ids)
+        if new:
+            sink.add(new)
+            summary.created += len(new)
 
-    def _matched(self, run: Run, ctx: Context, twin: dict[str, Any], row: dict[str, Any]) -> str:
-        from pendamping.exchange.kinds.base import existing_policy
-
+    def _differs(self, ctx: Context, twin: dict[str, Any], row: dict[str, Any], *, dated: bool) -> bool:
         policy = existing_policy(ctx, label=_("A family with this NIK"))
-        if not row.pop("decile_dated", True) and row["welfare_decile"] == twin["welfare_decile"]:
+        if not dated and row["welfare_decile"] == twin["welfare_decile"]:
             row["decile_as_of"] = twin["decile_as_of"]  # an undated decile that did not change keeps its date
-        if policy == "skip" or all(twin[name] == row[name] for name in COMPARED):
-            return "skipped"
-        if not run.dry_run:
-            update_family(run, ctx, twin, row)
-        return "updated"
+        return policy == "update" and any(twin[name] != row[name] for name in COMPARED)
+
+    def _update(self, run: Run, ctx: Context, summary: Summary, number: int, row: Any, raw: Any, twin: Any) -> None:
+        try:
+            if not run.dry_run:
+                update_family(run, ctx, twin, row)
+        except (RowInvalid, ValidationError) as exc:
+            summary.reject(run.errors_of(number, raw, exc))
+            return
+        summary.count("updated")
 
     def undo_bulk(self, batch: Any, *, actor: Any) -> None:
         undo_families(batch, actor=actor)
 
 
-def _twin(run: Run, seen: dict[str, int], number: int, nik: str) -> None:
+def _twin(seen: dict[str, int], number: int, nik: str) -> None:
     first = seen.setdefault(nik, number)
     if first != number:
-        raise RowInvalid.one(
-            "nik", _("Same NIK as row %(first)d: a family appears twice in this file.") % {"first": first}
-        )
-
-
-def _existing(niks: list[str]) -> dict[str, dict[str, Any]]:
-    rows = Family.objects.filter(nik__in=niks).values("id", "version", *COMPARED)
-    return {row["nik"]: row for row in rows}
+        message = _("Same NIK as row %(first)d: a family appears twice in this file.") % {"first": first}
+        raise RowInvalid.one("nik", message)

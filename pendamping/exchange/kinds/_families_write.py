@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -15,8 +15,7 @@ from pendamping.exchange.models import ImportBatch, ImportedRecord
 from pendamping.registry.models import Family
 from pendamping.registry.services.families import family_update
 
-if TYPE_CHECKING:
-    from pendamping.exchange.services.engine import Run
+Run = Any  # exchange.running.Run, handed in by the engine (the kinds never import the engine)
 
 # What an import may change on an existing family (the NIK is the key; sex and birth date follow from it).
 COMPARED = ("nik", "kk_number", "head_name", "address", "rt", "rw", "household_size", "monthly_income", "dtks_id",
@@ -39,10 +38,7 @@ def bulk_ids(count: int) -> list[int]:
     """Ids for `count` new families, taken now so the rows and their ImportedRecord are written together."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Family._meta.db_table, count],
-            )
+            cursor.execute(next_ids_sql(), [count])
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the import's transaction holds the only write lock, so the next ids are ours alone.
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table()}")  # noqa: S608 - a model's table name
@@ -57,6 +53,22 @@ def _values(row: dict[str, Any], pk: int, now: dt.datetime) -> tuple[Any, ...]:
     return (pk, row["nik"], row["kk_number"], row["head_name"], row["sex"], row["birth_date"], row["address"],
             row["rt"], row["rw"], row["desa_id"], row["regency_id"], row["household_size"], row["monthly_income"],
             row["dtks_id"], row["welfare_decile"], row["decile_as_of"], row["status"], 1, now, now)  # fmt: skip
+
+
+LOOKUP_SQL = f"SELECT id, version, {', '.join(COMPARED)} FROM {Family._meta.db_table} WHERE nik = ANY(%s)"
+
+
+def copy_sql() -> str:
+    return f"COPY {_table()} ({_columns(Family, INSERTED)}) FROM STDIN"
+
+
+def next_ids_sql() -> str:
+    return f"SELECT nextval(pg_get_serial_sequence('{Family._meta.db_table}', 'id')) FROM generate_series(1, %s)"
+
+
+def copy_lines(rows: list[dict[str, Any]], ids: list[int]) -> str:
+    now = timezone.now()
+    return "".join(_copy_line(_values(row, pk, now)) for row, pk in zip(rows, ids, strict=True))
 
 
 def _copy_line(values: tuple[Any, ...]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_COLUMNS = 256
 # A header cell is a name. One longer than this is a quote mark that was never closed and swallowed the file.
@@ -61,8 +62,8 @@ def shown(name: str) -> str:
 
 
 def megabytes(size: int) -> str:
-    amount = size / MEGABYTE
-    return number_format(amount, decimal_pos=0 if amount == int(amount) else 1, force_grouping=True)
+    amount = round(size / MEGABYTE, 1)
+    return number_format(amount, decimal_pos=0 if amount.is_integer() else 1, force_grouping=True)
 
 
 def cell_text(value: Any) -> str:
@@ -95,7 +96,11 @@ def pick_header(first: list[tuple[int, list[Any]]], *, name: str) -> tuple[int, 
         titles = "; ".join(cell_text(next(c for c in row if not is_blank_row([c])))[:60] for _n, row in first[:index])
         rows = ", ".join(str(n) for n, _row in first[:index])
         warnings.append(
-            _("Rows %(rows)s above the header hold a single cell (a title) and were skipped: %(titles)s")
+            ngettext(
+                "Row %(rows)s above the header holds a single cell (a title) and was skipped: %(titles)s",
+                "Rows %(rows)s above the header hold a single cell (a title) and were skipped: %(titles)s",
+                index,
+            )
             % {"rows": rows, "titles": titles}
         )
     return number, cells, warnings

@@ -17,9 +17,9 @@ from pendamping.accounts.guards import require
 from pendamping.audit.services import audit_record
 from pendamping.exchange.kinds import get_kind, kind_names
 from pendamping.exchange.models import ImportBatch, Mode, OnExisting
+from pendamping.exchange.outcome import Progress, Summary, no_progress
 from pendamping.exchange.services import files
 from pendamping.exchange.services.execute import execute
-from pendamping.exchange.services.outcome import Progress, Summary, no_progress
 
 Status = ImportBatch.Status
 REPEATABLE = {Status.UPLOADED, Status.CHECKED, Status.REJECTED, Status.FAILED}

@@ -11,10 +11,11 @@ from pendamping.exchange.kinds import get_kind
 from pendamping.exchange.kinds.base import ImportKind
 from pendamping.exchange.mapping import Resolved, resolve
 from pendamping.exchange.models import ImportBatch
+from pendamping.exchange.outcome import Progress, Summary
 from pendamping.exchange.reading import FileProblem, Table, column_letter, open_table
+from pendamping.exchange.running import Run
 from pendamping.exchange.services import files
-from pendamping.exchange.services.engine import Run, run_rows
-from pendamping.exchange.services.outcome import Progress, Summary
+from pendamping.exchange.services.engine import run_rows
 from pendamping.exchange.services.progress import BatchProgress, mark
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from pendamping.accounts.web import require
 from pendamping.core.pagination import paginate
 from pendamping.core.web import add_service_errors, found
 from pendamping.exchange.forms import ConfigureForm, UploadForm
+from pendamping.exchange.queue import enqueue_check, enqueue_run
 from pendamping.exchange.selectors import imports as selectors
 from pendamping.exchange.services import batches, files, mappings
-from pendamping.exchange.services.queue import enqueue_check, enqueue_run
 from pendamping.exchange.views.uploads import LimitedUpload
 
 
