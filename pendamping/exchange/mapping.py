@@ -68,7 +68,8 @@ def resolve(kind: ImportKind, header: Sequence[str], saved: Mapping[str, str] | 
                 out.unknown.append(index)
             continue
         if target in out.fields:
-            out.twice.append((target, out.fields[target], index))
+            if target != INSTANCE_ID:  # ODK Central writes the id twice (meta-instanceID and KEY): one is enough
+                out.twice.append((target, out.fields[target], index))
             continue
         out.fields[target] = index
     out.missing = [name for name in kind.required() if name not in out.fields]

@@ -23,7 +23,9 @@ from pendamping.complaints.models import Complaint
 from pendamping.core.tests import test_url_scoping_appraisal as appraisal
 from pendamping.core.tests import test_url_scoping_briefing as briefing
 from pendamping.core.tests import test_url_scoping_classification as classification
+from pendamping.core.tests import test_url_scoping_duplicates as duplicates
 from pendamping.core.tests import test_url_scoping_evaluation as evaluation
+from pendamping.core.tests import test_url_scoping_exchange as exchange
 from pendamping.core.tests import test_url_scoping_internship as internship
 from pendamping.core.tests import test_url_scoping_partnerships as partnerships
 from pendamping.core.tests import test_url_scoping_recruitment as recruitment
@@ -159,7 +161,7 @@ def test_no_read_shows_a_regional_role_anything_out_of_scope(
             assert response.status_code < 500 and not leaks(response, secrets), f"{where}: {leaks(response, secrets)}"
             is_json = response.get("Content-Type", "").startswith("application/json")
             is_list = is_json and response.status_code == 200 and "items" in response.json()
-            assert not is_list or route.name in {*LISTS, *evaluation.LISTS}, (
+            assert not is_list or route.name in {*LISTS, *evaluation.LISTS, *exchange.OWN_LISTS, *duplicates.LISTS}, (
                 f"add a list case for {route.name} to LISTS"
             )
 

@@ -2,7 +2,10 @@
 
 from ninja import Router
 
-from pendamping.exchange.api import imports
+from pendamping.exchange.api import duplicates, exports, imports, xlsform
 
 router = Router()
 router.add_router("", imports.router)
+router.add_router("", xlsform.router)
+router.add_router("", exports.router)
+router.add_router("", duplicates.router)

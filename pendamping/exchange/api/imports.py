@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from pendamping.accounts.guards import require
-from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Paged, PageQuery, build, page_of
+from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, Paged, PageQuery, build, page_of
 from pendamping.exchange.queue import enqueue_check, enqueue_run
 from pendamping.exchange.selectors import imports as selectors
 from pendamping.exchange.services import batches, files, mappings
@@ -73,11 +73,20 @@ def import_index(request: ApiRequest, query: Query[BatchQuery]) -> Any:
     return page_of(selectors.batch_list(user=request.auth, kind=query.kind, status=query.status), query, batch_out)
 
 
+class NothingIn(Input):
+    """Nothing to send; unknown fields are refused."""
+
+
+def _batch(request: ApiRequest, batch_id: int) -> Any:
+    batch = selectors.batch_get(user=request.auth, pk=batch_id)  # out of scope: 404 before any other answer
+    require(request.auth, "import.run")
+    return batch
+
+
 @router.get("/exchange/imports/{batch_id}", response={200: BatchDetailOut, **ERRORS}, summary="One import batch")
 def import_detail(request: ApiRequest, batch_id: IdPath) -> Any:
-    require(request.auth, "import.run")
     batches.batch_reap_stale()
-    return batch_out(selectors.batch_get(user=request.auth, pk=batch_id), detail=True)
+    return batch_out(_batch(request, batch_id), detail=True)
 
 
 @router.post("/exchange/imports", response={201: BatchOut, **ERRORS}, summary="Upload a file to import")
@@ -92,7 +101,10 @@ def import_new(
     """The file is kept and checked (a dry run) by the task worker; poll the batch, then POST …/run."""
     if file.size and file.size > files.max_bytes():
         raise files.too_big(file.size)
-    saved = mappings.mapping_columns(kind=kind, name=mapping) if mapping else None
+    saved = None
+    if mapping:
+        chosen = selectors.saved_mappings(user=request.auth, kind=kind).filter(name=mapping).first()
+        saved = mappings.mapping_columns(kind=kind, name=chosen.name if chosen else mapping)
     batch = batches.batch_upload(
         actor=request.auth, kind=kind, name=file.name or "upload", chunks=file.chunks(),
         mode=mode, on_existing=on_existing, mapping=saved,
@@ -102,9 +114,8 @@ def import_new(
 
 
 @router.post("/exchange/imports/{batch_id}/run", response={202: BatchOut, **ERRORS}, summary="Import a checked batch")
-def import_run(request: ApiRequest, batch_id: IdPath) -> Any:
-    require(request.auth, "import.run")
-    batch = selectors.batch_get(user=request.auth, pk=batch_id)
+def import_run(request: ApiRequest, batch_id: IdPath, payload: NothingIn) -> Any:
+    batch = _batch(request, batch_id)
     if batch.status != "checked":
         raise ValidationError(_("Only a checked batch can be imported; wait for the check to finish."))
     enqueue_run(batch)
@@ -112,8 +123,8 @@ def import_run(request: ApiRequest, batch_id: IdPath) -> Any:
 
 
 @router.post("/exchange/imports/{batch_id}/undo", response={200: BatchOut, **ERRORS}, summary="Undo an import")
-def import_undo(request: ApiRequest, batch_id: IdPath) -> Any:
-    batch = selectors.batch_get(user=request.auth, pk=batch_id)
+def import_undo(request: ApiRequest, batch_id: IdPath, payload: NothingIn) -> Any:
+    batch = _batch(request, batch_id)
     return batch_out(batches.batch_undo(actor=request.auth, batch=batch))
 
 
@@ -130,7 +141,7 @@ def import_template(request: ApiRequest, kind: KindName) -> Any:
     return response
 
 
-class MappingIn(Schema):
+class MappingIn(Input):
     kind: KindName
     name: str = Field(max_length=80)
     columns: dict[str, str] = Field(description="file header -> field ('' ignores the column)")
@@ -146,7 +157,7 @@ class MappingOut(Schema):
 @router.get("/exchange/mappings", response={200: list[MappingOut], **ERRORS}, summary="Saved column mappings")
 def mapping_index(request: ApiRequest, kind: KindName | Literal[""] = "") -> Any:
     require(request.auth, "import.run")
-    return [build(MappingOut, m) for m in selectors.saved_mappings(kind=kind)]
+    return [build(MappingOut, m) for m in selectors.saved_mappings(user=request.auth, kind=kind)]
 
 
 @router.post("/exchange/mappings", response={201: MappingOut, **ERRORS}, summary="Save a column mapping")

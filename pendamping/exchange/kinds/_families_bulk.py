@@ -36,6 +36,7 @@ class FamilyBulk:
         return summary
 
     def _stream(self, run: Run, ctx: Context, summary: Summary) -> list[Any]:
+        self.prepare(ctx)  # type: ignore[attr-defined]
         sink = sink_for(dry_run=run.dry_run, batch_id=run.batch.pk if run.batch else None)
         seen: dict[str, int] = {}
         pending: Pending = []

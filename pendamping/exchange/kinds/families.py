@@ -110,13 +110,16 @@ class FamiliesKind(FamilyBulk, ImportKind):
     key_fields = ("nik",)
     model_label = "registry.family"
 
+    def prepare(self, ctx: Context) -> None:
+        """Everything cleaning reads from the database, read now: once the COPY starts, the connection is busy."""
+        villages = ctx.memo("villages", Villages.load).by_code
+        allowed = ctx.memo("regencies", lambda: _scope(ctx.actor))
+        ctx.cache["fast"] = (villages, allowed)
+
     def clean(self, raw: Mapping[str, Any], *, ctx: Context) -> dict[str, Any]:
-        try:
-            villages, allowed = ctx.cache["fast"]
-        except KeyError:
-            villages = ctx.memo("villages", Villages.load).by_code
-            allowed = ctx.memo("regencies", lambda: _scope(ctx.actor))
-            ctx.cache["fast"] = (villages, allowed)
+        if "fast" not in ctx.cache:
+            self.prepare(ctx)
+        villages, allowed = ctx.cache["fast"]
         row = fast_row(raw, ctx.today, villages, allowed)
         return row if row is not None else self.careful(raw, ctx=ctx)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pendamping.exchange.kinds import get_kind
 from pendamping.exchange.kinds.base import ImportKind
@@ -31,9 +31,20 @@ def batch_get(*, user: Any, pk: Any) -> ImportBatch:
     return ImportBatch.objects.visible_to(user).select_related("created_by").get(pk=pk)
 
 
-def saved_mappings(*, kind: str = "") -> QuerySet[SavedMapping]:
-    qs = SavedMapping.objects.all()
+def saved_mappings(*, user: Any, kind: str = "") -> QuerySet[SavedMapping]:
+    """The mappings a user may choose: their own and the province's (made by an admin); an admin sees all."""
+    qs = SavedMapping.objects.select_related("created_by")
+    if not (user.is_superuser or getattr(user, "role", "") == "admin"):
+        qs = qs.filter(Q(created_by=user) | Q(created_by__is_superuser=True) | Q(created_by__role="admin"))
     return qs.filter(kind=kind) if kind else qs
+
+
+def mapping_for_change(*, user: Any, pk: Any) -> SavedMapping:
+    """A saved mapping its maker (or an admin) may delete; everyone who imports may use any of them."""
+    qs = SavedMapping.objects.all()
+    if not (user.is_superuser or getattr(user, "role", "") == "admin"):
+        qs = qs.filter(created_by=user)
+    return qs.get(pk=pk)
 
 
 @dataclass

@@ -19,7 +19,9 @@ from pendamping.exchange.kinds import get_kind, kind_names
 from pendamping.exchange.models import ImportBatch, Mode, OnExisting
 from pendamping.exchange.outcome import Progress, Summary, no_progress
 from pendamping.exchange.services import files
+from pendamping.exchange.services.duplicates import duplicates_scan
 from pendamping.exchange.services.execute import execute
+from pendamping.registry.models import Membership
 
 Status = ImportBatch.Status
 REPEATABLE = {Status.UPLOADED, Status.CHECKED, Status.REJECTED, Status.FAILED}
@@ -106,7 +108,21 @@ def batch_run(*, batch: ImportBatch, progress: Progress = no_progress) -> Summar
     summary = execute(batch, dry_run=False, progress=progress)
     if batch.status == Status.DONE:
         audit_record(actor=batch.created_by, action="import", obj=batch, after=_audit_counts(batch))
+        flag_duplicates(batch)
     return summary
+
+
+def flag_duplicates(batch: ImportBatch) -> int:
+    """Possible duplicates no unique key catches, among the records the batch wrote, flagged for review."""
+    records = batch.records.values_list("object_id", flat=True)
+    if batch.kind == "families":
+        return duplicates_scan(family_ids=records.filter(model="registry.family"), batch=batch)
+    if batch.kind == "companions":
+        return duplicates_scan(companion_ids=records.filter(model="companions.companion"), batch=batch)
+    if batch.kind == "groups":
+        members = Membership.objects.filter(pk__in=records.filter(model="registry.membership"))
+        return duplicates_scan(family_ids=members.values_list("family_id", flat=True), batch=batch)
+    return 0
 
 
 def _audit_counts(batch: ImportBatch) -> dict[str, Any]:

@@ -279,7 +279,7 @@ def duplicates_scan(
 def lock_open(*, actor: Any, duplicate: PossibleDuplicate) -> PossibleDuplicate:
     """The flag, locked for this transaction; refused when it is outside the actor's regencies or decided already
     (two reviewers at once: the second is told, nothing is decided twice)."""
-    flag = PossibleDuplicate.objects.select_for_update().select_related("decided_by").get(pk=duplicate.pk)
+    flag = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
     require_regency(actor, flag.regency_id, field="duplicate")
     if flag.status != PossibleDuplicate.Status.OPEN:
         who = flag.decided_by.username if flag.decided_by else _("the system")
@@ -291,9 +291,9 @@ def lock_open(*, actor: Any, duplicate: PossibleDuplicate) -> PossibleDuplicate:
     return flag
 
 
-def clean_note(note: str, *, required: bool = True) -> str:
+def clean_note(note: str) -> str:
     note = " ".join(str(note or "").split())
-    if required and not note:
+    if not note:
         raise ValidationError({"note": _("Say in a few words why (for the record).")})
     if len(note) > 200:
         raise ValidationError({"note": _("The note is too long (at most 200 characters).")})

@@ -17,6 +17,7 @@ from pendamping.exchange.running import Run
 from pendamping.exchange.services import files
 from pendamping.exchange.services.engine import run_rows
 from pendamping.exchange.services.progress import BatchProgress, mark
+from pendamping.exchange.xlsform.responses_io import item_codes_for, widen_to_long
 
 log = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -86,6 +87,8 @@ def execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary
 def _execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary:
     kind = get_kind(batch.kind)
     table = open_batch(batch)
+    if kind.name == "responses":  # an ODK/Kobo export is wide (a column per item): one answer per row here
+        table.header, table.rows = widen_to_long(table.header, table.rows, item_codes_for(user=batch.created_by))
     resolved = resolve(kind, table.header, batch.mapping)
     problems = mapping_problems(kind, table, resolved)
     if problems:

@@ -142,3 +142,34 @@ def test_command_exit_status_and_report(regions, admin, tmp_path):
                      "--report", str(report))  # fmt: skip
     assert raised.value.returncode == 1
     assert "NO KK" in report.read_text(encoding="utf-8-sig")
+
+
+def test_an_import_flags_possible_duplicates_for_review(regions, surabaya_officer):
+    from pendamping.exchange.models import PossibleDuplicate
+
+    first, second = _niks(regions, 2)
+    rows = [family_row(first, kk=first, name="Siti Aminah"), family_row(second, kk=first, name="Hj. Siti Aminah")]
+    batch = _batch(surabaya_officer, csv_bytes(FAMILY_HEADER, rows))
+    batch_run(batch=batch)
+    flag = PossibleDuplicate.objects.get(batch=batch)
+    assert flag.reason == "kk_name" and flag.regency_id == "35.78"
+
+
+def test_a_siks_ng_export_imports_as_it_is_with_a_saved_mapping(regions, surabaya_officer):
+    from pendamping.exchange.services.mappings import mapping_columns, mapping_save
+
+    header = ["IDDTKS", "NIK", "NO KK", "NAMA", "TGL LAHIR", "TEMPAT LAHIR", "JENIS KELAMIN", "ALAMAT", "RT", "RW",
+              "NAMA DESA", "KECAMATAN", "DESIL"]  # fmt: skip
+    nik = _niks(regions, 1)[0]
+    born = f"{nik[6:8]}/{nik[8:10]}/19{nik[10:12]}"
+    desa = regions["35.78.01.1001"]
+    row = ["DTKS01", nik, nik, "Siti Aminah", born, "Surabaya", "L", "Jl. Mawar", "1", "2", desa.name,
+           desa.parent.name, "3"]  # fmt: skip
+    mapping_save(actor=surabaya_officer, kind="families", name="SIKS-NG", columns={"TEMPAT LAHIR": ""})
+    batch = _batch(surabaya_officer, csv_bytes(header, [row], delimiter=";"),
+                   mapping=mapping_columns(kind="families", name="SIKS-NG"))  # fmt: skip
+    batch_run(batch=batch)
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, batch.message) == ("done", 1, ""), batch.errors
+    family = Family.objects.get(nik=nik)
+    assert (family.desa_id, family.dtks_id, family.welfare_decile) == ("35.78.01.1001", "DTKS01", 3)

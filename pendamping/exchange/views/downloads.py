@@ -20,6 +20,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
+def _format(request: HttpRequest) -> str:
+    return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+
+
 def _attachment(content: bytes, name: str, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -37,20 +41,22 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The errors, one per line: row, column, value, message."""
-    require(request.user, "import.run")
     batch = found(selectors.batch_get, user=request.user, pk=pk)
+    require(request.user, "import.run")
+    fmt = _format(request)
     header, rows = error_files.error_list(batch)
     return _attachment(error_files.render(header, rows, fmt), f"errors-{batch.pk}", fmt)
 
 
 @login_required
 @require_GET
-def import_rejected(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows that were refused, as they were, with their errors in a last column: fix them and upload again."""
-    require(request.user, "import.run")
     batch = found(selectors.batch_get, user=request.user, pk=pk)
+    require(request.user, "import.run")
+    fmt = _format(request)
     try:
         header, rows = error_files.rejected_rows(batch)
     except FileProblem as exc:
@@ -64,16 +70,14 @@ def import_rejected(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 def mapping_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "import.mapping")
-    return render(request, "exchange/imports/mappings.html", {"mappings": selectors.saved_mappings()})
+    return render(request, "exchange/imports/mappings.html", {"mappings": selectors.saved_mappings(user=request.user)})
 
 
 @login_required
 @require_POST
 def mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    mapping = found(selectors.mapping_for_change, user=request.user, pk=pk)
     require(request.user, "import.mapping")
-    mapping = selectors.saved_mappings().filter(pk=pk).first()
-    if mapping is None:
-        raise Http404
     try:
         mappings.mapping_delete(actor=request.user, mapping=mapping)
     except ValidationError as exc:

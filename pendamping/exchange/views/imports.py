@@ -23,8 +23,9 @@ from pendamping.exchange.views.uploads import LimitedUpload
 
 
 def _batch(request: HttpRequest, pk: int) -> Any:
+    batch = found(selectors.batch_get, user=request.user, pk=pk)  # out of scope: 404 before any other answer
     require(request.user, "import.run")
-    return found(selectors.batch_get, user=request.user, pk=pk)
+    return batch
 
 
 @login_required
@@ -37,8 +38,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/imports/list.html", {"page": page})
 
 
-def _mapping_options() -> list[tuple[str, str]]:
-    return [(str(m.pk), f"{m.get_kind_display()} — {m.name}") for m in selectors.saved_mappings()]
+def _mapping_options(user: Any) -> list[tuple[str, str]]:
+    return [(str(m.pk), f"{m.get_kind_display()} — {m.name}") for m in selectors.saved_mappings(user=user)]
 
 
 @login_required
@@ -53,7 +54,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _import_start(request: HttpRequest, handler: LimitedUpload) -> HttpResponse:
     require(request.user, "import.run")
-    form = UploadForm(request.POST or None, request.FILES or None, mappings=_mapping_options())
+    form = UploadForm(request.POST or None, request.FILES or None, mappings=_mapping_options(request.user))
     if request.method == "POST" and handler.too_big:
         form.add_error("file", files.too_big(handler.received).messages[0])
     elif request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def _upload(request: HttpRequest, data: dict[str, Any]) -> Any:
     upload = data["file"]
     saved = None
     if data["mapping"]:
-        chosen = selectors.saved_mappings().filter(pk=data["mapping"]).first()
+        chosen = selectors.saved_mappings(user=request.user).filter(pk=data["mapping"]).first()
         saved = mappings.mapping_columns(kind=data["kind"], name=chosen.name if chosen else "")
     return batches.batch_upload(
         actor=request.user,

@@ -19,6 +19,7 @@ from pendamping.exchange.services.cli import (
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # an import must not wait for the URL and API checks of the web site
     help = (
         "Import families, KUBE with members, grants, companions, monthly reports, survey responses or visits from "
         "a CSV or XLSX file. Every row is checked by the same rules as the forms; in 'all' mode one bad row means "
