@@ -1,0 +1,86 @@
+"""A crash or a killed worker leaves no half-written batch: the batch ends failed, the database as it was, and the
+import can run again."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from pendamping.demo.families_file import families_csv_write
+from pendamping.exchange.kinds import _families_sinks
+from pendamping.exchange.models import ImportBatch, ImportedRecord
+from pendamping.exchange.services.batches import batch_reap_stale, batch_run, batch_upload
+from pendamping.exchange.tests.helpers import FAMILY_HEADER, csv_bytes, family_row
+from pendamping.registry.models import Family
+from pendamping.registry.tests.factories import nik_for
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_an_error_in_the_middle_writes_nothing_and_the_batch_can_run_again(regions, surabaya_officer, monkeypatch):
+    rows = [family_row(nik_for(regions["35.78.01.1001"], n)) for n in range(9001, 9013)]
+    monkeypatch.setattr("pendamping.exchange.kinds._families_bulk.CHUNK", 5)
+    batch = batch_upload(actor=surabaya_officer, kind="families", name="f.csv", chunks=[csv_bytes(FAMILY_HEADER, rows)])
+    calls = {"n": 0}
+    sink_class = _families_sinks.CopySink if connection.vendor == "postgresql" else _families_sinks.ChunkSink
+    original = sink_class.add
+
+    def add_then_fail(self, new):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return original(self, new)
+
+    monkeypatch.setattr(sink_class, "add", add_then_fail)
+    with pytest.raises(RuntimeError):
+        batch_run(batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "nothing was written" in batch.message
+    assert Family.objects.count() == 0 and not ImportedRecord.objects.exists()
+    monkeypatch.setattr(sink_class, "add", original)
+    batch_run(batch=batch)
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, Family.objects.count()) == ("done", 12, 12)
+
+
+@pytest.mark.django_db
+def test_a_silent_running_batch_is_ended_as_failed(surabaya_officer):
+    batch = batch_upload(actor=surabaya_officer, kind="families", name="f.csv", chunks=[b"NIK\n"])
+    old = timezone.now() - dt.timedelta(hours=1)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running", heartbeat_at=old)
+    assert batch_reap_stale() == 1
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "Run it again" in batch.message
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_importing_process_leaves_the_database_as_it_was(regions, admin, tmp_path):
+    path = tmp_path / "families.csv"
+    families_csv_write(path=path, rows=60_000, regencies=["35.78"])
+    name = connection.settings_dict["NAME"]
+    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+           "PENDAMPING_DATA": str(tmp_path / "data"), "PENDAMPING_IMPORT_MAX_MB": "100"}  # fmt: skip
+    command = [sys.executable, "-m", "pendamping.cli", "import_data", "families", str(path), "--user", admin.username]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not ImportBatch.objects.filter(progress_done__gt=0).exists():
+        time.sleep(0.2)
+    assert ImportBatch.objects.filter(progress_done__gt=0).exists(), process.stderr.read() if process.poll() else ""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    batch = ImportBatch.objects.get()
+    assert batch.status == "running" and Family.objects.count() == 0 and not ImportedRecord.objects.exists()
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    assert batch_reap_stale() == 1
+    rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert Family.objects.count() == 60_000
