@@ -174,36 +174,42 @@ def main() -> None:
     args = parser.parse_args()
     _django()
     if args.phase:
-        phases = {"copy": phase_copy, "bulk": phase_bulk, "import": phase_import, "prepare": lambda p: _prepare()}
+        phases = {"copy": phase_copy, "bulk": phase_bulk, "import": phase_import, "generate": phase_generate,
+                  "prepare": lambda p: _prepare()}  # fmt: skip
         print(json.dumps(phases[args.phase](args.file) or {}))
         return
     run(args)
 
 
 def run(args: argparse.Namespace) -> None:
-    from pendamping.demo.families_file import families_csv_write
-
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
     path = args.file or work / "families.csv"
-    if not args.file:
+    env = {**os.environ, "BENCH_ROWS": str(args.rows)}
+    sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"} | {"PENDAMPING_DATA": str(work / "sqlite")}
+    on_postgres = not args.sqlite_only and env.get("DATABASE_URL", "").startswith("postgres")
+    _child("prepare", path, env if on_postgres else sqlite_env)
+    if not args.file:  # the generator reads the villages from the database just prepared
         started = time.perf_counter()
-        families_csv_write(path=path, rows=args.rows)
+        _child("generate", path, env if on_postgres else sqlite_env)
         print(f"wrote {args.rows:,} families to {path} ({path.stat().st_size / 2**20:.0f} MB) in "
               f"{time.perf_counter() - started:.0f} s")  # fmt: skip
     rows = sum(1 for _ in path.open("rb")) - 1
-    env = {**os.environ}
     figures: dict[str, dict[str, Any]] = {}
-    if not args.sqlite_only and os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        _child("prepare", path, env)
+    if on_postgres:
         for phase in ("copy", "bulk", "import"):
             figures[phase] = _child(phase, path, env)
             print(_line({"copy": "PostgreSQL raw COPY", "bulk": "PostgreSQL bulk_create",
                          "import": "PostgreSQL import_data"}[phase], rows, figures[phase]), flush=True)  # fmt: skip
-    sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"} | {"PENDAMPING_DATA": str(work / "sqlite")}
     _child("prepare", path, sqlite_env)
     figures["sqlite"] = _child("import", path, sqlite_env)
     print(_line("SQLite import_data", rows, figures["sqlite"]))
     _verdict(figures)
+
+
+def phase_generate(path: Path) -> dict[str, Any]:
+    from pendamping.demo.families_file import families_csv_write
+
+    return {"rows": families_csv_write(path=path, rows=int(os.environ["BENCH_ROWS"]))}
 
 
 def _verdict(figures: dict[str, dict[str, Any]]) -> None:

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from pendamping.accounts.api import SessionAuth, TokenAuth
 from pendamping.accounts.api import router as accounts_router
+from pendamping.accounts.api_lists import router as accounts_lists_router
 from pendamping.companions.api import router as companions_router
 from pendamping.complaints.api import router as complaints_router
 from pendamping.core.api_support import AnonThrottle, UserThrottle, install_error_handlers
@@ -15,6 +16,8 @@ from pendamping.enterprise.api import router as enterprise_router
 from pendamping.evaluation.api import router as evaluation_router
 from pendamping.exchange.api import router as exchange_router
 from pendamping.partnerships.api import router as partnerships_router
+from pendamping.partnerships.api_lists import router as partnerships_lists_router
+from pendamping.regions.api import router as regions_router
 from pendamping.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -36,3 +39,6 @@ api.add_router("", enterprise_router)
 api.add_router("", partnerships_router)
 api.add_router("", complaints_router)
 api.add_router("", exchange_router)
+api.add_router("", accounts_lists_router)
+api.add_router("", partnerships_lists_router)
+api.add_router("", regions_router)

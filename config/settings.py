@@ -218,7 +218,7 @@ LOGGING = {
 }
 
 # Domain settings (the province can narrow them; see Scheme for per-scheme member ranges).
-PENDAMPING = {
+PENDAMPING: dict[str, Any] = {
     "KUBE_MIN_MEMBERS": 5,
     "KUBE_MAX_MEMBERS": 20,
     "CASELOAD_LIMIT": 10,
@@ -232,4 +232,5 @@ PENDAMPING = {
     "IMPORT_MAX_BYTES": int(os.environ.get("PENDAMPING_IMPORT_MAX_MB", "50")) * 1024 * 1024,
     "IMPORT_STALE_MINUTES": 15,  # a running import silent this long died with its worker: it is marked failed
     "API_RATE_EXPORT": "30/min",
+    "API_RATE_LOGIN": "10/min",  # the token endpoint, per address and username
 }

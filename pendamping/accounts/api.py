@@ -14,7 +14,8 @@ from ninja.utils import check_csrf
 
 from pendamping.accounts.permissions import MATRIX, can
 from pendamping.accounts.services import token_authenticate, token_create
-from pendamping.core.api_support import ApiRequest, ErrorOut, Input, error_response
+from pendamping.core.api_support import AnonThrottle, ApiRequest, ErrorOut, Input, error_response
+from pendamping.core.api_throttles import LoginThrottle
 
 router = Router(tags=["auth"])
 
@@ -76,6 +77,8 @@ class MeOut(Schema):
 @router.post(
     "/auth/token",
     auth=None,
+    # Stricter than the rest: per address and username (LoginThrottle) besides per address (AnonThrottle).
+    throttle=[AnonThrottle(), LoginThrottle()],
     response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
     summary="Exchange a username and password for an API token",
 )
@@ -100,7 +103,9 @@ def _locked_out(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in user, their scope and rights")
+@router.get(
+    "/me", response={200: MeOut, 401: ErrorOut, 429: ErrorOut}, summary="The signed-in user, their scope and rights"
+)
 def me(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     return {

@@ -21,6 +21,7 @@ from pendamping.complaints.selectors import (
     complaint_list,
 )
 from pendamping.complaints.services import complaint_assign, complaint_create, complaint_set_status
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -45,11 +46,22 @@ Subject = Literal["group", "grant", "companion"]
 LINKS = {"group": "group_id", "grant": "grant_id", "companion": "companion_id", "regency": "regency_code"}
 
 
+COMPLAINT_ORDER: OrderKeys = {
+    "created_at": "created_at",
+    "due_on": "due_on",
+    "status": "status",
+    "reference": "reference",
+    "closed_on": "closed_on",
+    "id": "pk",
+}
+
+
 class ComplaintQuery(PageQuery):
     status: ComplaintStatus | Literal[""] = ""
     regency: str = Field("", description="Regency code, e.g. 35.78 (narrows your scope, never widens it)")
     overdue: bool = Field(False, description="Only open complaints past their due date")
     mine: bool = Field(False, description="Only complaints assigned to me")
+    ordering: str | None = ordering_field(COMPLAINT_ORDER)
 
 
 class ComplaintIn(Input):
@@ -68,11 +80,11 @@ class ComplaintIn(Input):
     nullable = frozenset({"group_id", "grant_id", "companion_id"})
 
 
-class AssignIn(Input):
+class ComplaintAssignIn(Input):
     officer_id: Id = Field(description="An active officer of the complaint's regency, or an admin")
 
 
-class StatusIn(Input):
+class ComplaintStatusIn(Input):
     status: ComplaintStatus
     resolution: str = Field("", max_length=5000, description="Needed to resolve or reject; the public sees it")
     version: int = Field(ge=1, le=MAX_ID)
@@ -134,7 +146,8 @@ def _detail(request: ApiRequest, pk: int) -> ComplaintOut:
 def complaint_index(request: ApiRequest, query: Query[ComplaintQuery]) -> Any:
     require(request.auth, "complaint.view")
     filters = ComplaintFilters(status=query.status, regency=query.regency, overdue=query.overdue, mine=query.mine)
-    return page_of(complaint_list(user=request.auth, filters=filters), query, lambda c: complaint_row(c, request.auth))
+    qs = ordered(complaint_list(user=request.auth, filters=filters), query.ordering, allowed=COMPLAINT_ORDER)
+    return page_of(qs, query, lambda c: complaint_row(c, request.auth))
 
 
 @router.get("/complaints/{complaint_id}", response={200: ComplaintOut, **ERRORS}, summary="One complaint")
@@ -164,7 +177,7 @@ def complaint_new(request: ApiRequest, payload: ComplaintIn) -> Any:
 
 
 @router.post("/complaints/{complaint_id}/assign", response={200: ComplaintOut, **ERRORS}, summary="Assign")
-def complaint_assign_to(request: ApiRequest, complaint_id: IdPath, payload: AssignIn) -> Any:
+def complaint_assign_to(request: ApiRequest, complaint_id: IdPath, payload: ComplaintAssignIn) -> Any:
     """A new complaint is in progress once assigned."""
     complaint = complaint_get(user=request.auth, pk=complaint_id)
     require(request.auth, "complaint.change")
@@ -175,7 +188,7 @@ def complaint_assign_to(request: ApiRequest, complaint_id: IdPath, payload: Assi
 
 
 @router.post("/complaints/{complaint_id}/status", response={200: ComplaintOut, **ERRORS}, summary="Change status")
-def complaint_status(request: ApiRequest, complaint_id: IdPath, payload: StatusIn) -> Any:
+def complaint_status(request: ApiRequest, complaint_id: IdPath, payload: ComplaintStatusIn) -> Any:
     """Resolving or rejecting needs a resolution; `version` is the one you read (409 if it moved on)."""
     complaint = complaint_get(user=request.auth, pk=complaint_id)
     require(request.auth, "complaint.change")

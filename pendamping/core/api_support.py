@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Permiss
 from django.db import DataError, IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja import errors as ninja_errors
@@ -51,7 +52,15 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-ERRORS: dict[int | str, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# 429: every endpoint is rate-limited (UserThrottle, AnonThrottle); a complete schema says so.
+ERRORS: dict[int | str, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "throttled"}
 
 
@@ -136,7 +145,13 @@ def _http_error(request: HttpRequest, exc: ninja_errors.HttpError) -> HttpRespon
     return response
 
 
+def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Django would answer its own HTML page: a form upload without its boundary is the client's error, in JSON.
+    return error_response(400, _("The uploaded form could not be read; send it as multipart/form-data."))
+
+
 HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
+    MultiPartParserError: _unreadable_form,
     ninja_errors.ValidationError: _schema_invalid,
     ninja_errors.HttpError: _http_error,
     ValidationError: _rule_broken,

@@ -22,7 +22,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, mappings: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].choices = [("", _("match the headers automatically"))] + (mappings or [])
+        field = self.fields["mapping"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", str(_("match the headers automatically"))), *(mappings or [])]
 
 
 class ConfigureForm(forms.Form):

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from pendamping.accounts.guards import require
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -47,10 +48,20 @@ NAMES = {"regency": "regency_code", "partner": "partner_id", "groups": "group_id
 # --- partners -------------------------------------------------------------------------------------------
 
 
+PARTNER_ORDER: OrderKeys = {
+    "name": "name",
+    "type": "type",
+    "regency": "regency_id",
+    "created_at": "created_at",
+    "id": "pk",
+}
+
+
 class PartnerQuery(PageQuery):
     q: str = Field("", description="Name or sector")
     type: PartnerType | Literal[""] = ""
     regency: str = Field("", description="A regency code (35.78), or 'province' for the province-wide partners")
+    ordering: str | None = ordering_field(PARTNER_ORDER)
 
 
 class PartnerIn(Input):
@@ -104,7 +115,8 @@ def partner_out(p: Any) -> PartnerOut:
 def partner_index(request: ApiRequest, query: Query[PartnerQuery]) -> Any:
     require(request.auth, "partnership.view")
     filters = PartnerFilters(q=query.q, type=query.type, regency=query.regency)
-    return page_of(partner_list(user=request.auth, filters=filters), query, partner_out)
+    qs = ordered(partner_list(user=request.auth, filters=filters), query.ordering, allowed=PARTNER_ORDER)
+    return page_of(qs, query, partner_out)
 
 
 @router.get("/partners/{partner_id}", response={200: PartnerOut, **ERRORS}, summary="One partner")
@@ -133,6 +145,16 @@ def partner_edit(request: ApiRequest, partner_id: IdPath, payload: PartnerPatch)
 # --- agreements -----------------------------------------------------------------------------------------
 
 
+AGREEMENT_ORDER: OrderKeys = {
+    "start_on": "start_on",
+    "end_on": "end_on",
+    "title": "title",
+    "value": "value",
+    "partner": "partner__name",
+    "id": "pk",
+}
+
+
 class AgreementQuery(PageQuery):
     q: str = Field("", description="Title, partner name or document reference")
     partner_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -140,6 +162,7 @@ class AgreementQuery(PageQuery):
     scope: Scope | Literal[""] = ""
     active_on: dt.date | None = Field(None, description="Agreements running on this day")
     group_id: int | None = Field(None, ge=1, le=MAX_ID, description="Agreements covering this KUBE")
+    ordering: str | None = ordering_field(AGREEMENT_ORDER)
 
 
 class AgreementIn(Input):
@@ -228,7 +251,8 @@ def agreement_index(request: ApiRequest, query: Query[AgreementQuery]) -> Any:
         active_on=query.active_on,
         group_id=query.group_id,
     )
-    return page_of(agreement_list(user=request.auth, filters=filters), query, agreement_out)
+    qs = ordered(agreement_list(user=request.auth, filters=filters), query.ordering, allowed=AGREEMENT_ORDER)
+    return page_of(qs, query, agreement_out)
 
 
 @router.get("/agreements/{agreement_id}", response={200: AgreementDetailOut, **ERRORS}, summary="One agreement")

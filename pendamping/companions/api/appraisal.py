@@ -23,6 +23,7 @@ from pendamping.companions.selectors.appraisal import (
 )
 from pendamping.companions.selectors.people import companion_get
 from pendamping.companions.services.appraisal import appraisal_finalise, appraisal_rate, appraisal_start
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -42,6 +43,16 @@ router = Router(tags=["companions"])
 QUARTER = Field("", max_length=10, description="A quarter, e.g. 2026Q3 (default: the newest with final appraisals)")
 
 
+APPRAISAL_ORDER: OrderKeys = {
+    "period": "period",
+    "companion": "companion__name",
+    "score": "score",
+    "status": "status",
+    "updated_at": "updated_at",
+    "id": "pk",
+}
+
+
 class AppraisalQuery(PageQuery):
     period: str = Field("", max_length=10, description="A quarter, e.g. 2026Q3")
     regency: str = Field("", description="Regency code, e.g. 35.78")
@@ -49,6 +60,7 @@ class AppraisalQuery(PageQuery):
     status: Literal["draft", "final", ""] = ""
     q: str = Field("", description="Part of the companion's name")
     companion_id: int | None = Field(None, ge=1, le=MAX_ID)
+    ordering: str | None = ordering_field(APPRAISAL_ORDER, default="-period, companion")
 
 
 class QuarterQuery(QueryInput):
@@ -131,7 +143,7 @@ class HeadlineOut(Schema):
     trend: list[TrendOut]
 
 
-class ReasonOut(Schema):
+class CoachingReasonOut(Schema):
     label: str
     role: str
     weight: Decimal
@@ -146,7 +158,7 @@ class CoachingRowOut(Schema):
     companion_name: str
     regency_code: str
     score: Decimal | None
-    reasons: list[ReasonOut]
+    reasons: list[CoachingReasonOut]
 
 
 class CoachingOut(Schema):
@@ -234,7 +246,7 @@ def appraisal_coaching(request: ApiRequest, query: Query[QuarterQuery]) -> Any:
             regency_code=a.regency_id,
             score=a.score,
             reasons=[
-                ReasonOut(
+                CoachingReasonOut(
                     label=r.label,
                     role=r.role_label,
                     weight=r.weight,
@@ -261,7 +273,8 @@ def appraisal_index(request: ApiRequest, query: Query[AppraisalQuery]) -> Any:
         q=query.q,
         companion=str(query.companion_id or ""),
     )
-    return page_of(appraisal_list(user=request.auth, filters=filters), query, appraisal_out)
+    qs = ordered(appraisal_list(user=request.auth, filters=filters), query.ordering, allowed=APPRAISAL_ORDER)
+    return page_of(qs, query, appraisal_out)
 
 
 @router.post("/appraisals", response={201: AppraisalDetailOut, **ERRORS}, summary="Start an appraisal")

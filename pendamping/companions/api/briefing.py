@@ -9,14 +9,15 @@ from ninja import Query, Router, Status
 from pendamping.accounts.guards import require
 from pendamping.companions.api import briefing_rows
 from pendamping.companions.api.briefing_schemas import (
+    BRIEFING_ORDER,
     BriefingIn,
     BriefingOut,
     BriefingPatch,
     BriefingQuery,
+    BriefingReportOut,
     FinishIn,
     InstructorIn,
     InstructorOut,
-    ReportOut,
     briefing_out,
     plan_out,
     results_out,
@@ -30,6 +31,7 @@ from pendamping.companions.selectors.briefing import (
 )
 from pendamping.companions.selectors.briefing_summary import briefing_plan, briefing_results
 from pendamping.companions.services import briefing as services
+from pendamping.core.api_ordering import ordered
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Paged, build, page_of
 
 router = Router(tags=["companions"])
@@ -44,7 +46,7 @@ def _detail(request: ApiRequest, briefing_id: int) -> BriefingOut:
 def briefing_index(request: ApiRequest, query: Query[BriefingQuery]) -> Any:
     require(request.auth, "briefing.view")
     qs = briefing_list(user=request.auth, filters=BriefingFilters(q=query.q, status=query.status))
-    return page_of(qs, query, briefing_out)
+    return page_of(ordered(qs, query.ordering, allowed=BRIEFING_ORDER), query, briefing_out)
 
 
 @router.post("/briefings", response={201: BriefingOut, **ERRORS}, summary="Plan a briefing batch")
@@ -83,7 +85,7 @@ def briefing_close(request: ApiRequest, briefing_id: IdPath, payload: FinishIn) 
 
 @router.get(
     "/briefings/{briefing_id}/report",
-    response={200: ReportOut, **ERRORS},
+    response={200: BriefingReportOut, **ERRORS},
     summary="A batch's seven elements and results",
     description="Participants are named only to those who may see them (officers and auditors: their "
     "regencies'); counts, mean gain and the paired tests cover the whole batch.",

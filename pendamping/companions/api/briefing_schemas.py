@@ -3,21 +3,36 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from pendamping.companions.selectors.briefing import Hours
 from pendamping.companions.selectors.briefing_summary import PairedTest, Plan, Results
+from pendamping.core.api_ordering import OrderKeys, ordering_field
 from pendamping.core.api_support import MAX_ID, Id, Input, Money, PageQuery, build
 
 BriefingStatus = Literal["planned", "running", "finished"]
 Method = Literal["lecture", "discussion", "role_play", "case_study", "field", "simulation"]
+# A clock time of the day ("08:00:00"), local like the session's date: JSON Schema's format "time" demands an
+# offset from UTC, which an answer does not carry, so the schema names RFC 3339's "partial-time".
+LocalTime = Annotated[dt.time, WithJsonSchema({"type": "string", "format": "partial-time", "examples": ["08:00:00"]})]
+
+
+BRIEFING_ORDER: OrderKeys = {
+    "starts_on": "starts_on",
+    "ends_on": "ends_on",
+    "title": "title",
+    "status": "status",
+    "id": "pk",
+}
 
 
 class BriefingQuery(PageQuery):
     q: str = Field("", description="Part of the title or the venue")
     status: BriefingStatus | Literal[""] = ""
+    ordering: str | None = ordering_field(BRIEFING_ORDER)
 
 
 class BriefingIn(Input):
@@ -90,8 +105,8 @@ class SessionOut(Schema):
     module_id: int
     module_title: str
     on: dt.date
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: LocalTime
+    ends_at: LocalTime
     hours: float
     method: str
     topic: str
@@ -154,7 +169,7 @@ class AttendanceOut(Schema):
     absent: list[int]
 
 
-class ScoreIn(Input):
+class ParticipantScoreIn(Input):
     participant_id: Id
     pre_score: Decimal | None = Field(None, description="0-100; null clears it; left out: unchanged")
     post_score: Decimal | None = Field(None, description="0-100; null clears it; left out: unchanged")
@@ -163,7 +178,7 @@ class ScoreIn(Input):
 
 
 class ScoresIn(Input):
-    scores: list[ScoreIn] = Field(max_length=1000)
+    scores: list[ParticipantScoreIn] = Field(max_length=1000)
 
 
 class FinishIn(Input):
@@ -270,7 +285,7 @@ def results_out(results: Results, hours: Hours) -> dict[str, Any]:
     }
 
 
-class ReportOut(Schema):
+class BriefingReportOut(Schema):
     briefing: BriefingOut
     plan: dict[str, Any] = Field(description="participants, materials, methods, budget, time, instructors, facilities")
     results: dict[str, Any] = Field(description="Per participant attendance, completion and scores; mean gain; tests")

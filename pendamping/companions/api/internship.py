@@ -22,6 +22,7 @@ from pendamping.companions.selectors.internship import (
     round_placements,
 )
 from pendamping.companions.services import internship as services
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     ApiRequest,
@@ -40,8 +41,18 @@ from pendamping.registry.selectors import group_get
 router = Router(tags=["companions"])
 
 
+ROUND_ORDER: OrderKeys = {
+    "starts_on": "starts_on",
+    "ends_on": "ends_on",
+    "title": "title",
+    "status": "status",
+    "id": "pk",
+}
+
+
 class RoundQuery(PageQuery):
     status: Literal["draft", "confirmed", "finished", ""] = ""
+    ordering: str | None = ordering_field(ROUND_ORDER, default="-starts_on")
 
 
 class RoundIn(Input):
@@ -232,7 +243,8 @@ def _placement_detail(request: ApiRequest, placement_id: int) -> PlacementOut:
 @router.get("/internship-rounds", response={200: Paged[RoundOut], **ERRORS}, summary="List internship rounds")
 def round_index(request: ApiRequest, query: Query[RoundQuery]) -> Any:
     require(request.auth, "internship.view")
-    return page_of(round_list(user=request.auth, status=query.status), query, lambda r: build(RoundOut, r))
+    qs = ordered(round_list(user=request.auth, status=query.status), query.ordering, allowed=ROUND_ORDER)
+    return page_of(qs, query, lambda r: build(RoundOut, r))
 
 
 @router.post("/internship-rounds", response={201: RoundDetailOut, **ERRORS}, summary="Create an internship round")

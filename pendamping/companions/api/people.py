@@ -17,6 +17,7 @@ from pendamping.companions.selectors import (
 )
 from pendamping.companions.selectors.people import NEARNESS, groups_suggested
 from pendamping.companions.services import assignment_create, assignment_end, companion_create, companion_update
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -41,16 +42,38 @@ Education = Literal["sd", "smp", "sma", "diploma", "s1", "s2"]
 PLACES = {"home_desa": "home_desa_code", "regency": "regency_code"}
 
 
+COMPANION_ORDER: OrderKeys = {
+    "name": "name",
+    "status": "status",
+    "regency": "regency_id",
+    "education": "education",
+    "caseload": "caseload",
+    "created_at": "created_at",
+    "id": "pk",
+}
+
+
 class CompanionQuery(PageQuery):
     q: str = Field("", description="Name, or the first 6+ digits of the NIK")
     regency: str = Field("", description="Regency of service, e.g. 35.78")
     status: CompanionStatus | Literal[""] = ""
     education: Education | Literal[""] = ""
+    ordering: str | None = ordering_field(COMPANION_ORDER, default="name")
+
+
+ASSIGNMENT_ORDER: OrderKeys = {
+    "started_on": "started_on",
+    "ended_on": "ended_on",
+    "companion": "companion__name",
+    "group": "group__name",
+    "id": "pk",
+}
 
 
 class AssignmentQuery(PageQuery):
     companion_id: int | None = Field(None, ge=1, le=MAX_ID)
     group_id: int | None = Field(None, ge=1, le=MAX_ID)
+    ordering: str | None = ordering_field(ASSIGNMENT_ORDER, default="ended_on, -started_on")
 
 
 class CompanionIn(Input):
@@ -176,7 +199,8 @@ def _assignment(request: ApiRequest, pk: int) -> Any:
 @router.get("/companions", response={200: Paged[CompanionOut], **ERRORS}, summary="List companions (NIK masked)")
 def companion_index(request: ApiRequest, query: Query[CompanionQuery]) -> Any:
     filters = CompanionFilters(q=query.q, regency=query.regency, status=query.status, education=query.education)
-    return page_of(companion_list(user=request.auth, filters=filters), query, companion_row)
+    qs = ordered(companion_list(user=request.auth, filters=filters), query.ordering, allowed=COMPANION_ORDER)
+    return page_of(qs, query, companion_row)
 
 
 @router.get("/companions/{companion_id}", response={200: CompanionDetailOut, **ERRORS}, summary="One companion")
@@ -204,7 +228,7 @@ def companion_edit(request: ApiRequest, companion_id: IdPath, payload: Companion
 @router.get("/assignments", response={200: Paged[AssignmentOut], **ERRORS}, summary="List assignments")
 def assignment_index(request: ApiRequest, query: Query[AssignmentQuery]) -> Any:
     qs = assignment_list(user=request.auth, companion_id=query.companion_id, group_id=query.group_id)
-    return page_of(qs, query, assignment_out)
+    return page_of(ordered(qs, query.ordering, allowed=ASSIGNMENT_ORDER), query, assignment_out)
 
 
 @router.post("/assignments", response={201: AssignmentOut, **ERRORS}, summary="Assign a companion to a KUBE")

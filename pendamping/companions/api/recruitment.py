@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 
 from pendamping.accounts.guards import require
 from pendamping.companions.api.recruitment_schemas import (
+    CALL_ORDER,
     ApplicationDetailOut,
     ApplicationIn,
     CallDetailOut,
@@ -51,6 +52,7 @@ from pendamping.companions.services.recruitment import (
     call_set_status,
     call_update,
 )
+from pendamping.core.api_ordering import ordered
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Paged, build, fields_as, page_of, referenced
 
 router = Router(tags=["recruitment"])
@@ -85,7 +87,7 @@ def _application_detail(request: ApiRequest, pk: int) -> ApplicationDetailOut:
 def call_index(request: ApiRequest, query: Query[CallQuery]) -> Any:
     require(request.auth, "recruitment.view")
     qs = call_list(user=request.auth, filters=CallFilters(status=query.status, q=query.q))
-    return page_of(qs, query, lambda c: build(CallOut, c))
+    return page_of(ordered(qs, query.ordering, allowed=CALL_ORDER), query, lambda c: build(CallOut, c))
 
 
 @router.post("/calls", response={201: CallDetailOut, **ERRORS}, summary="Create a call (a draft)")

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from pendamping.core.api_ordering import OrderKeys, ordering_field
 from pendamping.core.api_support import MAX_ID, Id, Input, PageQuery, QueryInput, build
 from pendamping.core.nik import mask_number
 
@@ -16,9 +17,20 @@ EducationLiteral = Literal["sd", "smp", "sma", "diploma", "s1", "s2"]
 ApplicationStatusLiteral = Literal["submitted", "accepted", "waiting", "rejected"]
 
 
+CALL_ORDER: OrderKeys = {
+    "opens_on": "opens_on",
+    "closes_on": "closes_on",
+    "title": "title",
+    "status": "status",
+    "created_at": "created_at",
+    "id": "pk",
+}
+
+
 class CallQuery(PageQuery):
     status: CallStatusLiteral | Literal[""] = ""
     q: str = Field("", description="Part of the title")
+    ordering: str | None = ordering_field(CALL_ORDER)
 
 
 class RankingQuery(QueryInput):
@@ -124,7 +136,7 @@ class CallDetailOut(CallOut):
     criteria: list[CriterionOut]
 
 
-class ScoreOut(Schema):
+class ApplicationScoreOut(Schema):
     criterion_id: int
     label: str
     automatic: bool
@@ -160,7 +172,7 @@ class ApplicationDetailOut(ApplicationOut):
     experience: str
     motivation: str
     decided_at: dt.datetime | None
-    scores: list[ScoreOut]
+    scores: list[ApplicationScoreOut]
 
 
 class RegencyRankingOut(Schema):
@@ -199,7 +211,7 @@ def application_out(a: Any, missing: list[Any]) -> ApplicationOut:
 def application_detail_out(a: Any, scores: list[tuple[Any, Any]]) -> ApplicationDetailOut:
     missing = [c for c, s in scores if s is None and not c.is_automatic]
     rows = [
-        ScoreOut(
+        ApplicationScoreOut(
             criterion_id=c.pk,
             label=c.label,
             automatic=c.is_automatic,

@@ -29,6 +29,7 @@ from pendamping.companions.selectors.visits import (
     visit_of_key,
 )
 from pendamping.companions.services.visits import followup_done, visit_delete, visit_record
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -62,6 +63,16 @@ CompanionStatus = Literal["applicant", "candidate", "trainee", "intern", "active
 NAMES = {"group": "group_id", "companion": "companion_id"}
 
 
+VISIT_ORDER: OrderKeys = {
+    "on": "on",
+    "companion": "companion__name",
+    "group": "group__name",
+    "members_present": "members_present",
+    "created_at": "created_at",
+    "id": "pk",
+}
+
+
 class VisitQuery(PageQuery):
     companion_id: int | None = Field(None, ge=1, le=MAX_ID)
     group_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -69,12 +80,17 @@ class VisitQuery(PageQuery):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = Field("", description="KUBE or companion name")
+    ordering: str | None = ordering_field(VISIT_ORDER, default="-on")
+
+
+FOLLOWUP_ORDER: OrderKeys = {"due_on": "due_on", "visit_on": "visit__on", "group": "visit__group__name", "id": "pk"}
 
 
 class FollowUpQuery(PageQuery):
     companion_id: int | None = Field(None, ge=1, le=MAX_ID)
     group_id: int | None = Field(None, ge=1, le=MAX_ID)
     overdue: bool = Field(False, description="Only those past their due date")
+    ordering: str | None = ordering_field(FOLLOWUP_ORDER, default="due_on")
 
 
 class FrequencyQuery(PageQuery):
@@ -249,7 +265,8 @@ def _detail(request: ApiRequest, pk: int) -> VisitDetailOut:
 def visit_index(request: ApiRequest, query: Query[VisitQuery]) -> Any:
     require(request.auth, "visit.view")
     filters = VisitFilters.from_params(query.model_dump())
-    return page_of(visit_list(user=request.auth, filters=filters), query, visit_out)
+    qs = ordered(visit_list(user=request.auth, filters=filters), query.ordering, allowed=VISIT_ORDER)
+    return page_of(qs, query, visit_out)
 
 
 @router.post("/visits", response={200: VisitDetailOut, 201: VisitDetailOut, **ERRORS}, summary="Record a visit")
@@ -311,7 +328,7 @@ def followup_index(request: ApiRequest, query: Query[FollowUpQuery]) -> Any:
     qs = followups_open(
         user=request.auth, companion_id=query.companion_id, group_id=query.group_id, overdue=query.overdue
     )
-    return page_of(qs, query, followup_out)
+    return page_of(ordered(qs, query.ordering, allowed=FOLLOWUP_ORDER), query, followup_out)
 
 
 @router.post("/follow-ups/{follow_up_id}/done", response={200: FollowUpOut, **ERRORS}, summary="Close a follow-up")

@@ -413,6 +413,7 @@ KNOWN_DEFECTS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
 UNSCOPED_BY_DESIGN: dict[str, tuple[tuple[str, ...], str]] = {}
 
 # The evaluation app's maps, world and exemptions (KEYS, BODIES, UNSCOPED_BY_DESIGN, KNOWN_DEFECTS) live there.
+from pendamping.core.tests import test_url_scoping_api_lists as _api_lists  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_appraisal as _appraisal  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_briefing as _briefing  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_classification as _classification  # noqa: E402, F401

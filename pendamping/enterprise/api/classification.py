@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, Paged, PageQuery, page_of
 from pendamping.enterprise.selectors.classification import (
     ClassificationFilters,
@@ -22,11 +23,22 @@ router = Router(tags=["classification"])
 RegencyCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}$", examples=["35.78"])]
 
 
+CLASSIFICATION_ORDER: OrderKeys = {
+    "rank": ("regency_id", "rank_in_regency"),
+    "score": "score",
+    "level": "level_position",
+    "group": "group__name",
+    "computed_at": "computed_at",
+    "id": "pk",
+}
+
+
 class ClassificationQuery(PageQuery):
     regency: str = Field("", description="Regency code, e.g. 35.78")
     level: int | None = Field(None, ge=1, le=100, description="Level position (1 is the lowest)")
     outstanding: bool = Field(False, description="Only the outstanding (berprestasi) KUBE")
     q: str = Field("", description="KUBE name or code")
+    ordering: str | None = ordering_field(CLASSIFICATION_ORDER, default="rank")
 
 
 class ScoreOut(Schema):
@@ -57,7 +69,7 @@ class IndicatorOut(Schema):
     explanation: str
 
 
-class AspectOut(Schema):
+class ScoreAspectOut(Schema):
     aspect: str
     weight: float
     possible: float = Field(description="The most this aspect can add to the score")
@@ -66,7 +78,7 @@ class AspectOut(Schema):
 
 class ScoreDetailOut(ScoreOut):
     indicators: list[IndicatorOut]
-    aspects: list[AspectOut]
+    aspects: list[ScoreAspectOut]
 
 
 class RefreshIn(Input):
@@ -115,7 +127,7 @@ def score_detail(score: Any) -> ScoreDetailOut:
         for line in breakdown.lines
     ]
     aspects = [
-        AspectOut(aspect=a.aspect, weight=float(a.weight), possible=float(a.possible), earned=float(a.earned))
+        ScoreAspectOut(aspect=a.aspect, weight=float(a.weight), possible=float(a.possible), earned=float(a.earned))
         for a in breakdown.aspects
     ]
     return ScoreDetailOut(**score_row(score).model_dump(), indicators=indicators, aspects=aspects)
@@ -130,7 +142,8 @@ def classification_index(request: ApiRequest, query: Query[ClassificationQuery])
         outstanding="1" if query.outstanding else "",
         q=query.q,
     )
-    return page_of(classification_list(user=request.auth, filters=filters), query, score_row)
+    qs = classification_list(user=request.auth, filters=filters)
+    return page_of(ordered(qs, query.ordering, allowed=CLASSIFICATION_ORDER), query, score_row)
 
 
 @router.get("/groups/{group_id}/score", response={200: ScoreDetailOut, **ERRORS}, summary="A KUBE's score explained")

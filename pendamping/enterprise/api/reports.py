@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -42,6 +43,16 @@ MONTH_HELP = "The month, YYYY-MM (e.g. 2025-03)"
 SMALL = 32767  # the columns' limit; the services judge the real bounds (members of the KUBE, 0-31 meetings)
 
 
+REPORT_ORDER: OrderKeys = {
+    "period": "period",
+    "group": "group__name",
+    "revenue": "revenue",
+    "profit": "profit",
+    "submitted_at": "submitted_at",
+    "id": "pk",
+}
+
+
 class ReportQuery(PageQuery):
     q: str = Field("", description="KUBE name, or the start of its code")
     regency: str = Field("", description="Regency code, e.g. 35.78")
@@ -49,6 +60,7 @@ class ReportQuery(PageQuery):
     group_id: int | None = Field(None, ge=1, le=MAX_ID)
     period_from: str = Field("", description="First month, YYYY-MM")
     period_to: str = Field("", description="Last month, YYYY-MM")
+    ordering: str | None = ordering_field(REPORT_ORDER, default="-period, group")
 
 
 class ReportIn(Input):
@@ -200,6 +212,7 @@ def _filters(query: ReportQuery) -> ReportFilters:
 def report_index(request: ApiRequest, query: Query[ReportQuery]) -> Any:
     config = report_settings()
     qs = report_list(user=request.auth, filters=_filters(query))
+    qs = ordered(qs, query.ordering, allowed=REPORT_ORDER)
     return page_of(qs, query, lambda report: report_out(report, config))
 
 

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticError
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, Paged, PageQuery, build, page_of
 from pendamping.evaluation.selectors import analysis_get, analysis_list, study_get
 from pendamping.evaluation.services import analysis_request
@@ -64,14 +65,22 @@ def analysis_new(request: ApiRequest, study_id: IdPath) -> Any:
     return Status(202, analysis_row(analysis_get(user=request.auth, pk=analysis.pk)))
 
 
+ANALYSIS_ORDER: OrderKeys = {"created_at": "created_at", "finished_at": "finished_at", "status": "status", "id": "pk"}
+
+
+class AnalysisQuery(PageQuery):
+    ordering: str | None = ordering_field(ANALYSIS_ORDER, default="-created_at")
+
+
 @router.get(
     "/evaluation/studies/{study_id}/analyses",
     response={200: Paged[AnalysisOut], **ERRORS},
     summary="A study's analyses",
 )
-def analysis_index(request: ApiRequest, study_id: IdPath, query: Query[PageQuery]) -> Any:
+def analysis_index(request: ApiRequest, study_id: IdPath, query: Query[AnalysisQuery]) -> Any:
     study = study_get(user=request.auth, pk=study_id)
-    return page_of(analysis_list(user=request.auth, study=study), query, analysis_row)
+    qs = ordered(analysis_list(user=request.auth, study=study), query.ordering, allowed=ANALYSIS_ORDER)
+    return page_of(qs, query, analysis_row)
 
 
 @router.get(

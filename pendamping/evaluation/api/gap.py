@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, Paged, PageQuery, build, page_of
 from pendamping.evaluation.selectors import gap_assessment_get, gap_assessment_list, gap_summary
 from pendamping.evaluation.services import gap_assessment_create, gap_rating_set
@@ -17,7 +18,7 @@ Component = Literal[
 ]  # fmt: skip
 
 
-class AssessmentIn(Input):
+class GapAssessmentIn(Input):
     title: str = Field(max_length=200)
     assessed_on: dt.date
     note: str = Field("", max_length=5000)
@@ -30,7 +31,7 @@ class RatingIn(Input):
     note: str = Field("", max_length=500)
 
 
-class AssessmentOut(Schema):
+class GapAssessmentOut(Schema):
     id: int
     title: str
     assessed_on: dt.date
@@ -53,7 +54,7 @@ class PriorityOut(Schema):
     note: str
 
 
-class AssessmentDetailOut(AssessmentOut):
+class AssessmentDetailOut(GapAssessmentOut):
     priorities: list[PriorityOut] = Field(description="Ranked by gap, then by the gap to expectations")
     unrated: list[str]
     mean_gap: float | None
@@ -61,8 +62,8 @@ class AssessmentDetailOut(AssessmentOut):
     focus: list[str] = Field(description="The components the developed model must strengthen first")
 
 
-def assessment_row(assessment: Any) -> AssessmentOut:
-    return build(AssessmentOut, assessment, n_ratings=getattr(assessment, "n_ratings", None))
+def assessment_row(assessment: Any) -> GapAssessmentOut:
+    return build(GapAssessmentOut, assessment, n_ratings=getattr(assessment, "n_ratings", None))
 
 
 def _detail(request: ApiRequest, pk: int) -> AssessmentDetailOut:
@@ -75,9 +76,19 @@ def _detail(request: ApiRequest, pk: int) -> AssessmentDetailOut:
     )  # fmt: skip
 
 
-@router.get("/evaluation/gap-assessments", response={200: Paged[AssessmentOut], **ERRORS}, summary="List assessments")
-def assessment_index(request: ApiRequest, query: Query[PageQuery]) -> Any:
-    return page_of(gap_assessment_list(user=request.auth), query, assessment_row)
+GAP_ORDER: OrderKeys = {"assessed_on": "assessed_on", "title": "title", "created_at": "created_at", "id": "pk"}
+
+
+class GapQuery(PageQuery):
+    ordering: str | None = ordering_field(GAP_ORDER, default="-assessed_on")
+
+
+@router.get(
+    "/evaluation/gap-assessments", response={200: Paged[GapAssessmentOut], **ERRORS}, summary="List assessments"
+)
+def assessment_index(request: ApiRequest, query: Query[GapQuery]) -> Any:
+    qs = ordered(gap_assessment_list(user=request.auth), query.ordering, allowed=GAP_ORDER)
+    return page_of(qs, query, assessment_row)
 
 
 @router.get(
@@ -90,7 +101,7 @@ def assessment_detail(request: ApiRequest, assessment_id: IdPath) -> Any:
 
 
 @router.post("/evaluation/gap-assessments", response={201: AssessmentDetailOut, **ERRORS}, summary="New assessment")
-def assessment_new(request: ApiRequest, payload: AssessmentIn) -> Any:
+def assessment_new(request: ApiRequest, payload: GapAssessmentIn) -> Any:
     assessment = gap_assessment_create(actor=request.auth, **payload.model_dump())
     return Status(201, _detail(request, assessment.pk))
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError as PydanticError
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, Paged, PageQuery, build, page_of
 from pendamping.evaluation.engine.instrument_file import instrument_to_yaml
 from pendamping.evaluation.selectors import instrument_aspects, instrument_definition, instrument_get, instrument_list
@@ -34,8 +35,12 @@ BODY_DOC = {
 }
 
 
+INSTRUMENT_ORDER: OrderKeys = {"code": ("code", "version"), "title": "title", "created_at": "created_at", "id": "pk"}
+
+
 class InstrumentQuery(PageQuery):
     q: str = Field("", description="Title, or the start of the code")
+    ordering: str | None = ordering_field(INSTRUMENT_ORDER)
 
 
 class BodyQuery(Schema):
@@ -134,7 +139,8 @@ def _body(request: ApiRequest, query: BodyQuery) -> tuple[Any, str, str] | None:
 
 @router.get("/evaluation/instruments", response={200: Paged[InstrumentOut], **ERRORS}, summary="List instruments")
 def instrument_index(request: ApiRequest, query: Query[InstrumentQuery]) -> Any:
-    return page_of(instrument_list(user=request.auth, q=query.q), query, instrument_row)
+    qs = ordered(instrument_list(user=request.auth, q=query.q), query.ordering, allowed=INSTRUMENT_ORDER)
+    return page_of(qs, query, instrument_row)
 
 
 @router.get(

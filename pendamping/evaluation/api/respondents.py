@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from pendamping.accounts.guards import require
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import ERRORS, ApiRequest, Id, IdPath, Input, Paged, PageQuery, page_of
 from pendamping.evaluation.selectors import (
     companions_for,
@@ -30,9 +31,13 @@ router = Router(tags=["evaluation: respondents"])
 ArmCode = Literal["treatment", "control"]
 
 
+RESPONDENT_ORDER: OrderKeys = {"pseudonym": "pseudonym", "arm": "arm__code", "created_at": "created_at", "id": "pk"}
+
+
 class RespondentQuery(PageQuery):
     arm: ArmCode | Literal[""] = ""
     q: str = Field("", description="Start of the pseudonym (names too, for those who manage studies)")
+    ordering: str | None = ordering_field(RESPONDENT_ORDER)
 
 
 class AssignIn(Input):
@@ -138,6 +143,7 @@ def respondent_index(request: ApiRequest, study_id: IdPath, query: Query[Respond
     study = study_get(user=request.auth, pk=study_id)
     identities = identities_visible(request.auth)
     qs = study_respondents(user=request.auth, study=study, arm=query.arm, q=query.q)
+    qs = ordered(qs, query.ordering, allowed=RESPONDENT_ORDER)
     return page_of(qs, query, lambda r: respondent_out(r, identities=identities))
 
 

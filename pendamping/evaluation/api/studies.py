@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from ninja import Field, Query, Router, Schema, Status
 
 from pendamping.accounts.guards import require
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -48,9 +49,19 @@ Family = Literal["all", "per_aspect", "per_comparison"]
 WaveCode = Field(max_length=20, pattern=r"^[a-z0-9_-]+$")
 
 
+STUDY_ORDER: OrderKeys = {
+    "title": "title",
+    "status": "status",
+    "starts_on": "starts_on",
+    "created_at": "created_at",
+    "id": "pk",
+}
+
+
 class StudyQuery(PageQuery):
     q: str = Field("", description="Words of the title")
     status: StudyStatus | Literal[""] = ""
+    ordering: str | None = ordering_field(STUDY_ORDER)
 
 
 class WaveIn(Input):
@@ -85,7 +96,7 @@ class StudyPatch(Input):
     nullable = frozenset({"starts_on", "ends_on"})
 
 
-class StatusIn(Input):
+class StudyStatusIn(Input):
     status: StudyStatus
 
 
@@ -166,7 +177,8 @@ def _user(pk: int) -> Any:
 
 @router.get("/evaluation/studies", response={200: Paged[StudyOut], **ERRORS}, summary="List studies")
 def study_index(request: ApiRequest, query: Query[StudyQuery]) -> Any:
-    return page_of(study_list(user=request.auth, status=query.status, q=query.q), query, study_row)
+    qs = study_list(user=request.auth, status=query.status, q=query.q)
+    return page_of(ordered(qs, query.ordering, allowed=STUDY_ORDER), query, study_row)
 
 
 @router.get("/evaluation/studies/{study_id}", response={200: StudyDetailOut, **ERRORS}, summary="One study")
@@ -204,7 +216,7 @@ def study_edit(request: ApiRequest, study_id: IdPath, payload: StudyPatch) -> An
     response={200: StudyDetailOut, **ERRORS},
     summary="Open for answers (both arms need respondents), close, or reopen",
 )
-def study_status(request: ApiRequest, study_id: IdPath, payload: StatusIn) -> Any:
+def study_status(request: ApiRequest, study_id: IdPath, payload: StudyStatusIn) -> Any:
     study = study_get(user=request.auth, pk=study_id)
     study_set_status(actor=request.auth, study=study, status=payload.status)
     return study_detail_out(request, study_id)

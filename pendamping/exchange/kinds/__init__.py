@@ -19,7 +19,7 @@ MODULES = {
 def get_kind(name: str) -> ImportKind:
     if name not in MODULES:
         raise KeyError(name)
-    return import_module(f"pendamping.exchange.kinds.{MODULES[name]}").KIND  # type: ignore[no-any-return]
+    return import_module(f"pendamping.exchange.kinds.{MODULES[name]}").KIND
 
 
 def kind_names() -> list[str]:

@@ -62,7 +62,7 @@ class FamilyBulk:
         sink.close()
         return updates
 
-    def _flush(self, run: Run, ctx: Context, summary: Summary, sink: Any, pending: Pending, updates: list) -> None:  # type: ignore[type-arg]
+    def _flush(self, run: Run, ctx: Context, summary: Summary, sink: Any, pending: Pending, updates: list[Any]) -> None:
         if not pending:
             return
         existing = sink.existing([row["nik"] for _n, row, _r in pending])

@@ -18,9 +18,13 @@ def _digits(value: Any, longest: int) -> bool:
     return type(value) is str and 0 < len(value) <= longest and value.isascii() and value.isdigit()
 
 
-def fast_row(raw: Mapping[str, Any], today: dt.date, villages: dict[str, str], allowed: set[str] | None) -> dict | None:  # type: ignore[type-arg]
+def fast_row(
+    raw: Mapping[str, Any], today: dt.date, villages: dict[str, str], allowed: set[str] | None
+) -> dict[str, Any] | None:
     get = raw.get
-    nik, kk, name, desa = get("nik"), get("kk_number"), get("head_name"), get("desa_code", "")
+    nik: Any = get("nik")
+    kk: Any = get("kk_number")
+    name, desa = get("head_name"), get("desa_code", "")
     if not (_digits(nik, 16) and len(nik) == 16 and _digits(kk, 16) and len(kk) == 16 and type(name) is str):
         return None
     name = " ".join(name.split())

@@ -52,7 +52,7 @@ class FileColumn:
     index: int
     header: str
     samples: list[str]
-    field: str  # "" when no field holds it
+    target: str  # the field it is imported as; "" when none
     suggestions: list[str] = field(default_factory=list)
 
 
@@ -77,8 +77,8 @@ def batch_columns(*, batch: ImportBatch) -> Preview:
     columns = []
     for index, header in enumerate(table.header):
         values = [str(row[index]) for row in samples if index < len(row) and str(row[index]).strip()]
-        column = FileColumn(index=index, header=header, samples=values, field=mapped.get(index, ""))
-        if not column.field:
+        column = FileColumn(index=index, header=header, samples=values, target=mapped.get(index, ""))
+        if not column.target:
             column.suggestions = suggest(kind, header, values, taken=set(resolved.fields))
         columns.append(column)
     return Preview(kind=kind, columns=columns, missing=resolved.missing)

@@ -23,7 +23,7 @@ def run_rows(run: Run) -> Summary:
     """Import row by row. The kind's `run_bulk` replaces this for kinds that must be fast on huge files."""
     bulk = getattr(run.kind, "run_bulk", None)
     if bulk is not None:
-        return bulk(run, Summary())  # type: ignore[no-any-return]
+        return bulk(run, Summary())
     summary = Summary()
     ctx = Context(actor=run.actor, on_existing=run.on_existing, today=timezone.localdate())
     seen: dict[Any, int] = {}

@@ -51,7 +51,7 @@ def template_xlsx(kind_name: str) -> bytes:
     return out.getvalue()
 
 
-def _notes(sheet: xlsxwriter.worksheet.Worksheet, columns: tuple[Column, ...], formats: dict) -> None:  # type: ignore[type-arg]
+def _notes(sheet: xlsxwriter.worksheet.Worksheet, columns: tuple[Column, ...], formats: dict) -> None:
     header = [_("column"), _("required"), _("explanation"), _("example"), _("also accepted as header"), _("values")]
     sheet.write_row(0, 0, header, formats["bold"])
     for row, column in enumerate(columns, start=1):

@@ -17,4 +17,4 @@ class LimitedUpload(TemporaryFileUploadHandler):
         if self.received > self.limit:
             self.too_big = True
             raise StopUpload(connection_reset=False)
-        return super().receive_data_chunk(raw_data, start)  # type: ignore[no-any-return]
+        return super().receive_data_chunk(raw_data, start)

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from pendamping.accounts.permissions import can
 from pendamping.audit.services import audit_record
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -28,12 +29,26 @@ router = Router(tags=["families"])
 FamilyStatus = Literal["active", "graduated", "moved", "deceased", "inactive"]
 
 
+FAMILY_ORDER: OrderKeys = {
+    "name": "head_name",
+    "status": "status",
+    "regency": "regency_id",
+    "household_size": "household_size",
+    "monthly_income": "monthly_income",
+    "welfare_decile": "welfare_decile",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "id": "pk",
+}
+
+
 class FamilyQuery(PageQuery):
     q: str = Field("", description="Head's name, or the first 6+ digits of a NIK or KK number")
     regency: str = Field("", description="Kemendagri code, e.g. 35.78")
     kecamatan: str = Field("", description="e.g. 35.78.01")
     desa: str = Field("", description="e.g. 35.78.01.1001")
     status: FamilyStatus | Literal[""] = ""
+    ordering: str | None = ordering_field(FAMILY_ORDER, default="name")
 
 
 class FamilyIn(Input):
@@ -122,7 +137,8 @@ def family_index(request: ApiRequest, query: Query[FamilyQuery]) -> Any:
     filters = RegistryFilters(
         q=query.q, regency=query.regency, kecamatan=query.kecamatan, desa=query.desa, status=query.status
     )
-    return page_of(family_list(user=request.auth, filters=filters), query, family_out)
+    qs = ordered(family_list(user=request.auth, filters=filters), query.ordering, allowed=FAMILY_ORDER)
+    return page_of(qs, query, family_out)
 
 
 @router.get("/families/{family_id}", response={200: FamilyOut, **ERRORS}, summary="One family")

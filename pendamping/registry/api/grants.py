@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -29,12 +30,24 @@ router = Router(tags=["grants"])
 GrantSource = Literal["apbn", "dekon", "apbd_prov", "apbd_kab"]
 
 
+GRANT_ORDER: OrderKeys = {
+    "year": "year",
+    "amount": "amount",
+    "source": "source",
+    "group": "group__name",
+    "disbursed": "disbursed",
+    "created_at": "created_at",
+    "id": "pk",
+}
+
+
 class GrantQuery(PageQuery):
     q: str = Field("", description="KUBE name")
     regency: str = ""
     kecamatan: str = ""
     desa: str = ""
     year: int | None = Field(None, ge=2000, le=2100)
+    ordering: str | None = ordering_field(GRANT_ORDER, default="-year, group")
 
 
 class TrancheIn(Input):
@@ -114,7 +127,8 @@ def _detail(request: ApiRequest, pk: int) -> GrantOut:
 @router.get("/grants", response={200: Paged[GrantOut], **ERRORS}, summary="List grants")
 def grant_index(request: ApiRequest, query: Query[GrantQuery]) -> Any:
     filters = RegistryFilters(q=query.q, regency=query.regency, kecamatan=query.kecamatan, desa=query.desa)
-    return page_of(grant_list(user=request.auth, filters=filters, year=query.year), query, grant_row)
+    qs = grant_list(user=request.auth, filters=filters, year=query.year)
+    return page_of(ordered(qs, query.ordering, allowed=GRANT_ORDER), query, grant_row)
 
 
 @router.get("/grants/{grant_id}", response={200: GrantDetailOut, **ERRORS}, summary="One grant with its tranches")

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from pendamping.core.api_ordering import OrderKeys, ordered, ordering_field
 from pendamping.core.api_support import (
     ERRORS,
     MAX_ID,
@@ -37,6 +38,18 @@ Sector = Literal["livestock", "agriculture", "fisheries", "food", "trade", "craf
 BoardRole = Literal["ketua", "sekretaris", "bendahara", "anggota"]
 
 
+GROUP_ORDER: OrderKeys = {
+    "name": "name",
+    "code": "code",
+    "founded_on": "founded_on",
+    "status": "status",
+    "sector": "sector",
+    "regency": "regency_id",
+    "members": "member_count",
+    "id": "pk",
+}
+
+
 class GroupQuery(PageQuery):
     q: str = Field("", description="Name, or the start of a KUBE code")
     regency: str = ""
@@ -44,6 +57,7 @@ class GroupQuery(PageQuery):
     desa: str = ""
     status: GroupStatus | Literal[""] = ""
     sector: Sector | Literal[""] = ""
+    ordering: str | None = ordering_field(GROUP_ORDER, default="name")
 
 
 class GroupIn(Input):
@@ -172,7 +186,8 @@ def group_index(request: ApiRequest, query: Query[GroupQuery]) -> Any:
         status=query.status,
         sector=query.sector,
     )
-    return page_of(group_list(user=request.auth, filters=filters), query, group_row)
+    qs = ordered(group_list(user=request.auth, filters=filters), query.ordering, allowed=GROUP_ORDER)
+    return page_of(qs, query, group_row)
 
 
 @router.get("/groups/{group_id}", response={200: GroupDetailOut, **ERRORS}, summary="One KUBE with its members")
