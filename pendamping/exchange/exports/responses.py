@@ -59,12 +59,14 @@ def respond(table: Table, *, fmt: str, name: str, done: Callable[[int], None] | 
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
         handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+        written = False
         try:
             rows = xlsx_write(table, handle)
             handle.seek(0)
-        except BaseException:
-            handle.close()
-            raise
+            written = True
+        finally:
+            if not written:  # the writer failed: close (and so delete) the half-written file
+                handle.close()
         if done:
             done(rows)
         response = FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])

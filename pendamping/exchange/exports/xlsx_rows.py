@@ -70,7 +70,9 @@ class RowWriter:
     """`write(row_number, values)` for rows given in increasing order, after the header row was written with the
     ordinary cell calls. `fallback` holds one typed XlsxWriter call per column."""
 
-    def __init__(self, sheet: Any, kinds: Sequence[Kind], fallback: Sequence[Callable[..., Any]], date_format: Any):
+    def __init__(
+        self, sheet: Any, kinds: Sequence[Kind], fallback: Sequence[Callable[..., Any]], date_format: Any
+    ) -> None:
         self.sheet = sheet
         self.fallback = list(fallback)
         self.letters = [xl_col_to_name(col) for col in range(len(kinds))]

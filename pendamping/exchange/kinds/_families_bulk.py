@@ -41,6 +41,7 @@ class FamilyBulk:
         seen: dict[str, int] = {}
         pending: Pending = []
         updates: list[Any] = []
+        streamed = False
         try:
             for number, raw in run.raw_rows():
                 summary.rows += 1
@@ -55,9 +56,10 @@ class FamilyBulk:
                     self._flush(run, ctx, summary, sink, pending, updates)
                     run.progress(summary.rows, run.total, "rows")
             self._flush(run, ctx, summary, sink, pending, updates)
-        except BaseException:
-            sink.abort()
-            raise
+            streamed = True
+        finally:
+            if not streamed:  # whatever stopped the rows (a bad file, a crash): the COPY is abandoned
+                sink.abort()
         run.progress(summary.rows, run.total, "indexing")
         sink.close()
         return updates

@@ -57,10 +57,10 @@ def _optional(get: Any, name: str) -> dict[str, Any] | None:
         return None
     if (rt and not _digits(rt, 3)) or (rw and not _digits(rw, 3)):
         return None
-    if (size and not _digits(size, 2)) or (income and not _digits(income, 15)) or (decile and not _digits(decile, 2)):
+    if (size and not _digits(size, 5)) or (income and not _digits(income, 15)) or (decile and not _digits(decile, 2)):
         return None
     size_n, decile_n = int(size) if size else 1, int(decile) if decile else None
-    if size_n < 1 or (decile_n is not None and not 1 <= decile_n <= 10):
+    if not 1 <= size_n <= 32767 or (decile_n is not None and not 1 <= decile_n <= 10):
         return None
     return {"head_name": name, "address": address, "rt": rt, "rw": rw, "household_size": size_n,
             "monthly_income": int(income) if income else 0, "dtks_id": dtks, "welfare_decile": decile_n,

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+import psycopg
+from django.db import DatabaseError, connection
 
 from pendamping.exchange.kinds._families_write import (
     COMPARED,
@@ -98,8 +99,8 @@ class CopySink:
     def abort(self) -> None:
         try:
             self.copying.__exit__(RuntimeError, RuntimeError("import stopped"), None)
-        except Exception:  # noqa: BLE001 - the COPY is being abandoned; the transaction rolls back anyway
-            pass
+        except (DatabaseError, psycopg.Error):
+            pass  # the COPY is being abandoned and the transaction rolls back: its own error says nothing new
         finally:
             self.side.close()
 

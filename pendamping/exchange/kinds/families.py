@@ -206,7 +206,7 @@ class FamiliesKind(FamilyBulk, ImportKind):
 
 
 def _household(value: Any) -> int:
-    return cells.integer(value, minimum=1, maximum=99)
+    return cells.integer(value, minimum=1, maximum=32767)  # the model field's range, as the form allows
 
 
 def _status(value: Any) -> str:

@@ -108,7 +108,6 @@ def batch_run(*, batch: ImportBatch, progress: Progress = no_progress) -> Summar
     summary = execute(batch, dry_run=False, progress=progress)
     if batch.status == Status.DONE:
         audit_record(actor=batch.created_by, action="import", obj=batch, after=_audit_counts(batch))
-        flag_duplicates(batch)
     return summary
 
 

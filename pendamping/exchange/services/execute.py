@@ -68,18 +68,20 @@ def execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary
     status = Status.CHECKING if dry_run else Status.RUNNING
     mark(batch, status=status, phase="reading", heartbeat_at=timezone.now(), message="", progress_done=0)
     tracker = progress if isinstance(progress, BatchProgress) else BatchProgress(batch.pk, echo=progress)
+    ended = False
     try:
         summary = _execute(batch, dry_run=dry_run, progress=tracker)
+        ended = True
     except FileProblem as exc:
         mark(batch, status=Status.FAILED, phase="", message=str(exc), finished_at=timezone.now())
         return Summary(notices=[str(exc)])
-    except Exception:
-        log.exception("import batch %s failed", batch.pk)
-        message = _("The import failed on an unexpected error; nothing was written. The error is logged.")
-        mark(batch, status=Status.FAILED, phase="", message=message, finished_at=timezone.now())
-        raise
     finally:
         tracker.flush()
+        if not ended and batch.status != Status.FAILED:
+            # Anything else (a bug, the database gone): the transaction was rolled back; the error propagates to
+            # the worker or the command, which log it.
+            message = _("The import failed on an unexpected error; nothing was written. The error is logged.")
+            mark(batch, status=Status.FAILED, phase="", message=message, finished_at=timezone.now())
     _finish(batch, summary, dry_run=dry_run)
     return summary
 

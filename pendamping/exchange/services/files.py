@@ -48,6 +48,7 @@ def store(chunks: Iterable[bytes]) -> tuple[str, str, int]:
     stored = f"{uuid.uuid4().hex}.upload"
     path = import_dir() / stored
     digest, size, limit = hashlib.sha256(), 0, max_bytes()
+    kept = False
     try:
         with path.open("wb") as out:
             for chunk in chunks:
@@ -56,9 +57,10 @@ def store(chunks: Iterable[bytes]) -> tuple[str, str, int]:
                     raise too_big(size)
                 digest.update(chunk)
                 out.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        kept = True
+    finally:
+        if not kept:  # too big, or the upload broke off: no partial file stays behind
+            path.unlink(missing_ok=True)
     return stored, digest.hexdigest(), size
 
 

@@ -10,22 +10,15 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, include, path, resolve
-from ninja import NinjaAPI
 
-from pendamping.accounts.api import SessionAuth, TokenAuth
 from pendamping.accounts.models import User
 from pendamping.accounts.services import token_create
 from pendamping.audit.models import AuditEntry
 from pendamping.companions.tests.factories import AssignmentFactory, CompanionFactory
-from pendamping.core.api_support import install_error_handlers
-from pendamping.exchange import urls_duplicates
-from pendamping.exchange.api.duplicates import router
 from pendamping.exchange.models import PossibleDuplicate
 from pendamping.exchange.services.duplicates import duplicates_scan
 from pendamping.registry.models import Family, Membership
@@ -38,25 +31,7 @@ from pendamping.registry.tests.factories import (
     village,
 )
 
-
-def _urlpatterns() -> list[URLPattern | URLResolver]:
-    """The project's URLs (through the resolver: the apps' tests import no configuration), with these in front."""
-    project = get_resolver(settings.ROOT_URLCONF).url_patterns
-    try:
-        wired = resolve("/api/exchange/duplicates").url_name is not None
-    except Resolver404:
-        wired = False
-    mine: list[URLPattern | URLResolver] = [path("exchange/", include((urls_duplicates.urlpatterns, "exchange")))]
-    if not wired:
-        api = NinjaAPI(urls_namespace="duplicates_test", auth=[TokenAuth(), SessionAuth()])
-        install_error_handlers(api)
-        api.add_router("", router)
-        mine.append(path("api/", api.urls))
-    return [*mine, *project]
-
-
-urlpatterns = _urlpatterns()
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 KK = "3578010101990001"
 
 

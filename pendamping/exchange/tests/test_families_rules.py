@@ -87,4 +87,4 @@ def test_the_import_accepts_what_the_family_form_accepts(regions, surabaya_offic
         accepted = True
     except (ValidationError, ValueError, TypeError):
         accepted = False
-    assert (row is not None) == accepted, (raw, row)
+    assert (row is not None) == accepted, repr(raw)

@@ -146,11 +146,12 @@ def test_command_exit_status_and_report(regions, admin, tmp_path):
 
 def test_an_import_flags_possible_duplicates_for_review(regions, surabaya_officer):
     from pendamping.exchange.models import PossibleDuplicate
+    from pendamping.exchange.tasks import import_task
 
     first, second = _niks(regions, 2)
     rows = [family_row(first, kk=first, name="Siti Aminah"), family_row(second, kk=first, name="Hj. Siti Aminah")]
     batch = _batch(surabaya_officer, csv_bytes(FAMILY_HEADER, rows))
-    batch_run(batch=batch)
+    import_task.enqueue(batch_id=batch.pk, check_only=False)  # as the worker runs it (in-process in tests)
     flag = PossibleDuplicate.objects.get(batch=batch)
     assert flag.reason == "kk_name" and flag.regency_id == "35.78"
 

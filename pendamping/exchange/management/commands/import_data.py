@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pendamping.core.context import door
 from pendamping.exchange.kinds import kind_names
-from pendamping.exchange.services.batches import batch_check, batch_run, batch_upload
+from pendamping.exchange.services.batches import batch_check, batch_run, batch_upload, flag_duplicates
 from pendamping.exchange.services.cli import (
     acting_user,
     chosen_mapping,
@@ -53,10 +53,13 @@ class Command(BaseCommand):
                 )
                 run = batch_check if opts["dry_run"] else batch_run
                 run(batch=batch, progress=self._progress)
+                flagged = flag_duplicates(batch) if batch.status == "done" else 0
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages), returncode=2) from exc
         batch.refresh_from_db()
         self._summary(batch, dry_run=opts["dry_run"])
+        if flagged:
+            self.stdout.write(f"  {flagged} possible duplicate(s) to review on the Possible duplicates page")
         if opts["report"]:
             write_report(batch, opts["report"])
             self.stdout.write(f"report: {opts['report']}")
