@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,16 +28,17 @@ Pending = list[tuple[int, dict[str, Any], dict[str, Any]]]
 class FamilyBulk:
     def run_bulk(self, run: Run, summary: Summary) -> Summary:
         ctx = Context(actor=run.actor, on_existing=run.on_existing, today=timezone.localdate())
+        outer = connection.in_atomic_block
         with transaction.atomic():
-            updates = self._stream(run, ctx, summary)
+            updates = self._stream(run, ctx, summary, outer=outer)
             for number, row, raw, twin in updates:
                 self._update(run, ctx, summary, number, row, raw, twin)
             run.finish(summary)
         return summary
 
-    def _stream(self, run: Run, ctx: Context, summary: Summary) -> list[Any]:
+    def _stream(self, run: Run, ctx: Context, summary: Summary, *, outer: bool) -> list[Any]:
         self.prepare(ctx)  # type: ignore[attr-defined]
-        sink = sink_for(dry_run=run.dry_run, batch_id=run.batch.pk if run.batch else None)
+        sink = sink_for(dry_run=run.dry_run, batch_id=run.batch.pk if run.batch else None, outer=outer)
         seen: dict[str, int] = {}
         pending: Pending = []
         updates: list[Any] = []

@@ -92,6 +92,7 @@ class CopySink:
         try:
             self.copying.__exit__(None, None, None)
         finally:
+            self.cursor.close()
             self.side.close()
         if self.batch_id is not None and self.ids:
             insert_records(self.batch_id, self.ids)
@@ -102,12 +103,15 @@ class CopySink:
         except (DatabaseError, psycopg.Error):
             pass  # the COPY is being abandoned and the transaction rolls back: its own error says nothing new
         finally:
+            self.cursor.close()
             self.side.close()
 
 
-def sink_for(*, dry_run: bool, batch_id: int | None) -> CheckSink | ChunkSink | CopySink:
+def sink_for(*, dry_run: bool, batch_id: int | None, outer: bool) -> CheckSink | ChunkSink | CopySink:
+    """`outer`: the import runs inside a transaction its caller opened. Rows written there earlier are invisible
+    to a second connection, so the lookups must stay on this one: chunk by chunk, no long COPY."""
     if dry_run:
         return CheckSink()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not outer:
         return CopySink(batch_id)
     return ChunkSink(batch_id)

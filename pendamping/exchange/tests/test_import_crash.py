@@ -16,7 +16,7 @@ from django.utils import timezone
 from pendamping.demo.families_file import families_csv_write
 from pendamping.exchange.kinds import _families_sinks
 from pendamping.exchange.models import ImportBatch, ImportedRecord
-from pendamping.exchange.services.batches import batch_reap_stale, batch_run, batch_upload
+from pendamping.exchange.services.batches import batch_reap_stale, batch_run, batch_undo, batch_upload
 from pendamping.exchange.tests.helpers import FAMILY_HEADER, csv_bytes, family_row
 from pendamping.registry.models import Family
 from pendamping.registry.tests.factories import nik_for
@@ -30,7 +30,7 @@ def test_an_error_in_the_middle_writes_nothing_and_the_batch_can_run_again(regio
     monkeypatch.setattr("pendamping.exchange.kinds._families_bulk.CHUNK", 5)
     batch = batch_upload(actor=surabaya_officer, kind="families", name="f.csv", chunks=[csv_bytes(FAMILY_HEADER, rows)])
     calls = {"n": 0}
-    sink_class = _families_sinks.CopySink if connection.vendor == "postgresql" else _families_sinks.ChunkSink
+    sink_class = _families_sinks.ChunkSink  # inside the test's transaction the import writes chunk by chunk
     original = sink_class.add
 
     def add_then_fail(self, new):
@@ -84,3 +84,22 @@ def test_killing_the_importing_process_leaves_the_database_as_it_was(regions, ad
     rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert Family.objects.count() == 60_000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_streaming_copy_path_reimports_nothing_and_undoes(regions, surabaya_officer):
+    """Outside a caller's transaction (as the worker and the command run it) PostgreSQL streams one COPY."""
+    rows = [family_row(nik_for(regions["35.78.01.1001"], n)) for n in range(9001, 9011)]
+    content = csv_bytes(FAMILY_HEADER, rows)
+    first = batch_upload(actor=surabaya_officer, kind="families", name="f.csv", chunks=[content])
+    assert not connection.in_atomic_block
+    batch_run(batch=first)
+    again = batch_upload(actor=surabaya_officer, kind="families", name="f.csv", chunks=[content])
+    batch_run(batch=again)
+    first.refresh_from_db()
+    again.refresh_from_db()
+    assert (first.created, again.created, again.skipped) == (10, 0, 10)
+    assert ImportedRecord.objects.filter(batch=first).count() == 10
+    batch_undo(actor=surabaya_officer, batch=first)
+    assert Family.objects.count() == 0
