@@ -11,6 +11,7 @@ from typing import Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from pendamping.exchange.exports.cells import neutralise
 from pendamping.exchange.models import ImportBatch
 from pendamping.exchange.services.execute import open_batch
 
@@ -18,10 +19,8 @@ ERRORS_HEADER = "ERRORS"
 
 
 def _neutral(value: Any) -> Any:
-    # Values go back into a spreadsheet: text that Excel would run as a formula gets a leading apostrophe.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    # Values go back into a spreadsheet: text that Excel would run as a formula is neutralised as exports do it.
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def error_list(batch: ImportBatch) -> tuple[list[str], list[list[Any]]]:
