@@ -162,7 +162,10 @@ LOCALE_PATHS = [BASE_DIR / "pendamping" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every integer a template prints is grouped, ids included, so a link such as ?group={{ group.pk }}
+# turns into ?group=1.234 once the ids pass 999. Numbers meant for people are grouped where they are shown
+# (`|intcomma` of django.contrib.humanize, which follows the language: 1.500.000 in Indonesian).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

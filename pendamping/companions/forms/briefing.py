@@ -17,6 +17,17 @@ DECIMAL = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 MONEY = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1.500.000"})
 
 
+class SmallDecimalField(forms.DecimalField):
+    """A localised decimal that stays small (hours, percents, test scores): its comma is never a thousands
+    separator, so "2,5" is 2.5 on the English pages too, as people here write it. Django reads a comma so only in
+    Indonesian since USE_THOUSAND_SEPARATOR is off (before, English dropped it as grouping and read 25)."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # as django-stubs' DecimalField
+        if isinstance(value, str) and "," in value and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class BriefingFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=60, widget=SearchInput)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + Briefing.Status.choices)
@@ -30,7 +41,7 @@ class BriefingForm(forms.Form):
     venue_capacity = forms.IntegerField(
         label=_("Venue capacity (participants)"), min_value=1, max_value=1000, required=False
     )
-    completion_share = forms.DecimalField(
+    completion_share = SmallDecimalField(
         label=_("Attendance needed to complete (percent of hours)"),
         min_value=Decimal("0.01"),
         max_value=Decimal(100),
@@ -49,7 +60,7 @@ def briefing_initial(briefing: Briefing) -> dict[str, Any]:
 
 class ModuleForm(forms.Form):
     title = forms.CharField(label=_("Module"), max_length=200)
-    hours = forms.DecimalField(
+    hours = SmallDecimalField(
         label=_("Planned hours"), min_value=Decimal("0.01"), max_value=Decimal(999), decimal_places=2,
         localize=True, widget=DECIMAL,
     )  # fmt: skip
@@ -138,7 +149,7 @@ class ScoresForm(forms.Form):
         self.participants = participants
         for p in participants:
             for prefix, label, value in (("pre", _("Pre-test"), p.pre_score), ("post", _("Post-test"), p.post_score)):
-                self.fields[f"{prefix}_{p.pk}"] = forms.DecimalField(
+                self.fields[f"{prefix}_{p.pk}"] = SmallDecimalField(
                     label=f"{label}: {p.companion.name}", required=False, min_value=Decimal(0),
                     max_value=Decimal(100), decimal_places=2, localize=True, initial=value, widget=DECIMAL,
                 )  # fmt: skip
