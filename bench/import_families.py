@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import_families.py
     .venv/bin/python bench/import_families.py --sqlite-only          # the SQLite figure alone
 
-Writes --rows valid families (default 1,000,000) with the demo generator (`pendamping families_csv`), then, each
+Writes --rows valid families (default 1,000,000) with the demo generator (`pendamping families_csv`; village by
+village, as a DTKS/SIKS-NG export lists them; --shuffled puts the rows in random order), then, each
 in a fresh process on an emptied `registry_family` with every index and constraint in place:
   (1) raw COPY   — PostgreSQL's COPY of the same CSV into the same table (no validation at all; the columns
                    the file lacks get constant defaults for the occasion);
@@ -170,6 +171,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--file", type=Path, help="reuse this families CSV instead of writing one")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--shuffled", action="store_true",
+                        help="the same rows in random order (a file not listed village by village)")  # fmt: skip
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _django()
@@ -193,6 +196,8 @@ def run(args: argparse.Namespace) -> None:
         _child("generate", path, env if on_postgres else sqlite_env)
         print(f"wrote {args.rows:,} families to {path} ({path.stat().st_size / 2**20:.0f} MB) in "
               f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    if args.shuffled:
+        path = _shuffled(path, work / "families-shuffled.csv")
     rows = sum(1 for _ in path.open("rb")) - 1
     figures: dict[str, dict[str, Any]] = {}
     if on_postgres:
@@ -204,6 +209,18 @@ def run(args: argparse.Namespace) -> None:
     figures["sqlite"] = _child("import", path, sqlite_env)
     print(_line("SQLite import_data", rows, figures["sqlite"]))
     _verdict(figures)
+
+
+def _shuffled(source: Path, target: Path) -> Path:
+    """The file's rows in a random (seeded) order: what every phase costs when the rows do not come village by
+    village, as an export pulled per region lists them."""
+    import random
+
+    header, *lines = source.read_bytes().splitlines(keepends=True)
+    random.Random(2019).shuffle(lines)
+    target.write_bytes(header + b"".join(lines))
+    print(f"shuffled the rows of {source} into {target}")
+    return target
 
 
 def phase_generate(path: Path) -> dict[str, Any]:

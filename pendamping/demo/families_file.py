@@ -38,19 +38,39 @@ def _row(rng: random.Random, serials: SerialBook, village: tuple[str, str], numb
     ]  # fmt: skip
 
 
+def _shares(rng: random.Random, villages: int, rows: int) -> list[int]:
+    """How many of the `rows` families live in each village (drawn at random, so villages differ in size)."""
+    shares = [0] * villages
+    for _ in range(rows):
+        shares[rng.randrange(villages)] += 1
+    return shares
+
+
 def families_csv_write(*, path: Path, rows: int, seed: int = 2019, regencies: list[str] | None = None) -> int:
-    """Write `rows` valid families (unique NIKs, existing villages) to a CSV; returns the rows written."""
+    """Write `rows` valid families (unique NIKs, existing villages) to a CSV; returns the rows written.
+
+    Village by village in the order of their codes, as a DTKS/SIKS-NG export lists them (it is pulled per
+    region); a village whose kecamatan has run out of NIK serials passes its share on to the next village."""
     rng, serials = random.Random(seed), SerialBook()
     villages = _villages(regencies)
-    written = 0
+    shares = _shares(rng, len(villages), rows)
+    written = carried = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
         while written < rows:
-            village = villages[rng.randrange(len(villages))]
-            try:
-                writer.writerow(_row(rng, serials, village, written + 1))
-            except SerialsExhausted:
-                continue  # that kecamatan is full; another village gets the row
-            written += 1
+            before = written
+            for index, village in enumerate(villages):
+                wanted, carried = shares[index] + carried, 0
+                shares[index] = 0
+                for count in range(wanted):
+                    try:
+                        writer.writerow(_row(rng, serials, village, written + 1))
+                    except SerialsExhausted:
+                        carried = wanted - count  # that kecamatan is full; the next village takes the rest
+                        break
+                    written += 1
+            if written == before:
+                raise SerialsExhausted("every kecamatan of these villages")
+            shares[0], carried = carried, 0  # only if the last villages were full: round again from the first
     return written

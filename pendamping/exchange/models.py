@@ -109,29 +109,58 @@ class ImportBatch(models.Model):
         return self.status in {self.Status.DONE, self.Status.REJECTED, self.Status.FAILED, self.Status.UNDONE}
 
 
+class ImportedRecordQuerySet(models.QuerySet["ImportedRecord"]):
+    def object_ids(self) -> list[int]:
+        """Every object id these records name, runs expanded."""
+        ids: list[int] = []
+        for first, last in self.values_list("object_id", "last_object_id"):
+            ids.extend(range(first, (last or first) + 1))
+        return ids
+
+    def objects_q(self, field: str = "pk") -> Q:
+        """A filter on `field` matching the objects these records name, one range per run (no list of a million
+        ids as parameters: SQLite takes at most 32,766)."""
+        q = Q(**{f"{field}__in": []})
+        for first, last in self.values_list("object_id", "last_object_id"):
+            q |= Q(**{f"{field}__range": (first, last or first)})
+        return q
+
+
 class ImportedRecord(models.Model):
-    """One record a batch created or changed: what undo removes or restores."""
+    """A record a batch created or changed, or a run of records it created: what undo removes or restores."""
 
     class Action(models.TextChoices):
         CREATED = "c", _("created")
         UPDATED = "u", _("updated")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # No index of its own: imported_batch_obj below leads with the batch.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records", db_index=False)
     model = models.CharField(max_length=40)  # "registry.family"
     object_id = models.BigIntegerField()
+    # Set on a run of created records, object_id..last_object_id: a million new families are a few hundred rows
+    # here (their ids come from the table's sequence in blocks), not a million more rows to write and index.
+    last_object_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=1, choices=Action.choices)
     before = models.JSONField(null=True, blank=True)  # the fields as they were, for an update
     instance_id = models.CharField(max_length=80, blank=True)  # ODK/Kobo submission id
 
+    objects = ImportedRecordQuerySet.as_manager()
+
     class Meta:
         indexes = [
-            # Few indexes on purpose: a million-row import writes a million of these.
             models.Index(fields=["batch", "object_id"], name="imported_batch_obj"),
             models.Index(fields=["instance_id"], name="imported_instance", condition=~Q(instance_id="")),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_object_id__isnull=True) | Q(last_object_id__gte=models.F("object_id"), action="c"),
+                name="imported_run_created_ascending",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.model}#{self.object_id} ({self.get_action_display()})"
+        last = f"..{self.last_object_id}" if self.last_object_id else ""
+        return f"{self.model}#{self.object_id}{last} ({self.get_action_display()})"
 
 
 class SavedMapping(models.Model):

@@ -36,20 +36,29 @@ class Family(models.Model):
         DECEASED = "deceased", _("head deceased")
         INACTIVE = "inactive", _("inactive")
 
-    nik = models.CharField(_("head's NIK"), max_length=16, unique=True)
-    kk_number = models.CharField(_("KK number"), max_length=16, db_index=True)
+    # Unique and indexed by the constraint and index in Meta, not unique=True/db_index=True: those add a second,
+    # LIKE-pattern index on PostgreSQL, and searches by the first digits use ranges instead (selectors.digits_from).
+    nik = models.CharField(_("head's NIK"), max_length=16)
+    kk_number = models.CharField(_("KK number"), max_length=16)
     head_name = models.CharField(_("head of family"), max_length=120)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)  # derived from the NIK
     birth_date = models.DateField(_("birth date"))  # derived from the NIK
     address = models.CharField(_("address"), max_length=200, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
-    desa = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    # No index of their own on desa and regency: the name-ordered indexes below lead with them and serve every
+    # lookup by either; each index less is one less to maintain for every row a large import writes.
+    desa = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False
+    )
     # Copied from the village by the services: scoping by regency must not join through three regions.
-    regency = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    regency = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     household_size = models.PositiveSmallIntegerField(_("household size"), default=1)
     monthly_income = models.PositiveBigIntegerField(_("monthly income (Rp)"), default=0)
-    dtks_id = models.CharField(_("DTKS/DTSEN id"), max_length=40, blank=True, db_index=True)
+    # Not indexed: nothing looks families up by it (matching is by NIK), and a large import pays for every index.
+    dtks_id = models.CharField(_("DTKS/DTSEN id"), max_length=40, blank=True)
     welfare_decile = models.PositiveSmallIntegerField(_("welfare decile"), null=True, blank=True)
     decile_as_of = models.DateField(_("decile as of"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -66,8 +75,10 @@ class Family(models.Model):
         indexes = [
             models.Index(fields=["regency", "head_name", "id"], name="family_regency_name"),
             models.Index(fields=["desa", "head_name"], name="family_desa_name"),
+            models.Index(fields=["kk_number"], name="family_kk"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["nik"], name="family_nik_unique"),
             models.CheckConstraint(condition=Q(household_size__gte=1), name="family_household_positive"),
             models.CheckConstraint(
                 condition=Q(welfare_decile__isnull=True) | Q(welfare_decile__gte=1, welfare_decile__lte=10),

@@ -1,10 +1,12 @@
-"""Writing families set by set: each chunk of cleaned rows is looked up in one query; new rows go to a sink
+"""Writing families set by set: each chunk of cleaned rows is looked up in one query (answered while the next
+chunk is cleaned); new rows go to a sink
 (`_families_sinks`: one COPY stream on PostgreSQL, executemany on SQLite) with ids taken from the table's
 sequence, so what the batch created is known without reading it back. Rows that change an existing family go
 through `family_update`, one by one, after the new rows (they are few, and the COPY holds the connection)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,6 +27,19 @@ CHUNK = 5000
 Pending = list[tuple[int, dict[str, Any], dict[str, Any]]]
 
 
+@dataclass
+class _Writing:
+    """One import's writing state. `asked`: the previous chunk with its lookup, which runs (on PostgreSQL, in a
+    thread) while the next chunk is cleaned."""
+
+    run: Run
+    ctx: Context
+    summary: Summary
+    sink: Any
+    updates: list[Any] = field(default_factory=list)
+    asked: tuple[Pending, Any] | None = None
+
+
 class FamilyBulk:
     def run_bulk(self, run: Run, summary: Summary) -> Summary:
         ctx = Context(actor=run.actor, on_existing=run.on_existing, today=timezone.localdate())
@@ -39,9 +54,9 @@ class FamilyBulk:
     def _stream(self, run: Run, ctx: Context, summary: Summary, *, outer: bool) -> list[Any]:
         self.prepare(ctx)  # type: ignore[attr-defined]
         sink = sink_for(dry_run=run.dry_run, batch_id=run.batch.pk if run.batch else None, outer=outer)
+        writing = _Writing(run, ctx, summary, sink)
         seen: dict[str, int] = {}
         pending: Pending = []
-        updates: list[Any] = []
         streamed = False
         try:
             for number, raw in run.raw_rows():
@@ -54,21 +69,29 @@ class FamilyBulk:
                     continue
                 pending.append((number, row, raw))
                 if len(pending) >= CHUNK:
-                    self._flush(run, ctx, summary, sink, pending, updates)
+                    self._ask(writing, pending)
+                    pending = []
                     run.progress(summary.rows, run.total, "rows")
-            self._flush(run, ctx, summary, sink, pending, updates)
+            self._ask(writing, pending)
+            self._ask(writing, [])  # the last chunk's answer
             streamed = True
         finally:
             if not streamed:  # whatever stopped the rows (a bad file, a crash): the COPY is abandoned
                 sink.abort()
         run.progress(summary.rows, run.total, "indexing")
         sink.close()
-        return updates
+        return writing.updates
 
-    def _flush(self, run: Run, ctx: Context, summary: Summary, sink: Any, pending: Pending, updates: list[Any]) -> None:
-        if not pending:
-            return
-        existing = sink.existing([row["nik"] for _n, row, _r in pending])
+    def _ask(self, writing: _Writing, pending: Pending) -> None:
+        """Start the lookup of `pending`, then write the chunk asked about before (its answer is in by now)."""
+        asked = writing.asked
+        writing.asked = (pending, writing.sink.lookup([row["nik"] for _n, row, _r in pending])) if pending else None
+        if asked is not None:
+            self._flush(writing, *asked)
+
+    def _flush(self, writing: _Writing, pending: Pending, lookup: Any) -> None:
+        existing, ids = lookup.result()
+        run, summary = writing.run, writing.summary
         new: list[dict[str, Any]] = []
         for number, row, raw in pending:
             twin = existing.get(row["nik"])
@@ -77,15 +100,14 @@ class FamilyBulk:
                 new.append(row)
                 continue
             try:
-                if self._differs(ctx, twin, row, dated=dated):
-                    updates.append((number, row, raw, twin))
+                if self._differs(writing.ctx, twin, row, dated=dated):
+                    writing.updates.append((number, row, raw, twin))
                 else:
                     summary.count("skipped")
             except RowInvalid as exc:
                 summary.reject(run.errors_of(number, raw, exc))
-        pending.clear()
         if new:
-            sink.add(new)
+            writing.sink.add(new, ids)
             summary.created += len(new)
 
     def _differs(self, ctx: Context, twin: dict[str, Any], row: dict[str, Any], *, dated: bool) -> bool:

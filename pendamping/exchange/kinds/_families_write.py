@@ -23,6 +23,7 @@ COMPARED = ("nik", "kk_number", "head_name", "address", "rt", "rw", "household_s
 INSERTED = ("id", "nik", "kk_number", "head_name", "sex", "birth_date", "address", "rt", "rw", "desa_id",
             "regency_id", "household_size", "monthly_income", "dtks_id", "welfare_decile", "decile_as_of",
             "status", "version", "created_at", "updated_at")  # fmt: skip
+_NULL = "\\N"  # COPY's NULL
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -67,8 +68,22 @@ def next_ids_sql() -> str:
 
 
 def copy_lines(rows: list[dict[str, Any]], ids: list[int]) -> str:
-    now = timezone.now()
-    return "".join(_copy_line(_values(row, pk, now)) for row, pk in zip(rows, ids, strict=True))
+    """COPY text lines of new families, in INSERTED's order. One format string per row, not a function per cell:
+    this runs a million times in a large import. Only the free-text cells can hold a tab, newline or backslash;
+    the others were checked as digits, codes or choices by the cleaning."""
+    now = timezone.now().isoformat()
+    return "".join([_family_line(row, pk, now) for row, pk in zip(rows, ids, strict=True)])
+
+
+def _family_line(row: dict[str, Any], pk: int, now: str) -> str:
+    decile, dated = row["welfare_decile"], row["decile_as_of"]
+    return (
+        f"{pk}\t{row['nik']}\t{row['kk_number']}\t{row['head_name'].translate(_ESCAPE)}\t{row['sex']}\t"
+        f"{row['birth_date'].isoformat()}\t{row['address'].translate(_ESCAPE)}\t{row['rt']}\t{row['rw']}\t"
+        f"{row['desa_id']}\t{row['regency_id']}\t{row['household_size']}\t{row['monthly_income']}\t"
+        f"{row['dtks_id'].translate(_ESCAPE)}\t{_NULL if decile is None else decile}\t"
+        f"{_NULL if dated is None else dated.isoformat()}\t{row['status']}\t1\t{now}\t{now}\n"
+    )
 
 
 def _copy_line(values: tuple[Any, ...]) -> str:
@@ -93,9 +108,21 @@ def insert_families(rows: list[dict[str, Any]], ids: list[int]) -> None:
 
 
 def insert_records(batch_id: int, ids: list[int]) -> None:
+    """The created families, for undo: one record per run of consecutive ids."""
     table = connection.ops.quote_name(ImportedRecord._meta.db_table)
-    columns = _columns(ImportedRecord, ("batch_id", "model", "object_id", "action", "instance_id"))
-    _write(table, columns, [(batch_id, "registry.family", pk, "c", "") for pk in ids])
+    names = ("batch_id", "model", "object_id", "last_object_id", "action", "instance_id")
+    _write(table, _columns(ImportedRecord, names), [(batch_id, "registry.family", a, b, "c", "") for a, b in runs(ids)])
+
+
+def runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Sorted ids as (first, last) runs of consecutive numbers."""
+    out: list[tuple[int, int]] = []
+    for pk in sorted(ids):
+        if out and pk == out[-1][1] + 1:
+            out[-1] = (out[-1][0], pk)
+        else:
+            out.append((pk, pk))
+    return out
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +172,7 @@ def undo_families(batch: ImportBatch, *, actor: Any) -> None:
     was built on them since."""
     for record in batch.records.filter(action="u").order_by("-id"):
         _restore(record.before or {}, actor=actor)
-    created = ImportedRecord.objects.filter(batch=batch, action="c", model="registry.family").values("object_id")
-    _refuse_dependants(created)
-    Family.objects.filter(pk__in=created)._raw_delete(connection.alias)
+    records = ImportedRecord.objects.filter(batch=batch, action="c", model="registry.family")
+    created = Family.objects.filter(records.objects_q())
+    _refuse_dependants(created.values("pk"))
+    created._raw_delete(connection.alias)

@@ -113,13 +113,13 @@ def batch_run(*, batch: ImportBatch, progress: Progress = no_progress) -> Summar
 
 def flag_duplicates(batch: ImportBatch) -> int:
     """Possible duplicates no unique key catches, among the records the batch wrote, flagged for review."""
-    records = batch.records.values_list("object_id", flat=True)
+    records = batch.records.all()
     if batch.kind == "families":
-        return duplicates_scan(family_ids=records.filter(model="registry.family"), batch=batch)
+        return duplicates_scan(family_ids=records.filter(model="registry.family").object_ids(), batch=batch)
     if batch.kind == "companions":
-        return duplicates_scan(companion_ids=records.filter(model="companions.companion"), batch=batch)
+        return duplicates_scan(companion_ids=records.filter(model="companions.companion").object_ids(), batch=batch)
     if batch.kind == "groups":
-        members = Membership.objects.filter(pk__in=records.filter(model="registry.membership"))
+        members = Membership.objects.filter(records.filter(model="registry.membership").objects_q())
         return duplicates_scan(family_ids=members.values_list("family_id", flat=True), batch=batch)
     return 0
 

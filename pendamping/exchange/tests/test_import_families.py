@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from pendamping.exchange.kinds._families_write import runs
 from pendamping.exchange.models import ImportBatch, ImportedRecord
 from pendamping.exchange.services.batches import batch_check, batch_run, batch_undo, batch_upload
 from pendamping.exchange.tests.helpers import FAMILY_HEADER, csv_bytes, family_row, write, xlsx_bytes
@@ -28,7 +29,10 @@ def test_valid_file_creates_every_family_and_records_them(regions, surabaya_offi
     batch.refresh_from_db()
     assert (batch.status, batch.rows, batch.created, batch.rejected) == ("done", 5, 5, 0)
     assert Family.objects.filter(nik__in=[r[0] for r in rows]).count() == 5
-    assert ImportedRecord.objects.filter(batch=batch, action="c").count() == 5
+    created = Family.objects.filter(nik__in=[r[0] for r in rows]).values_list("pk", flat=True)
+    records = ImportedRecord.objects.filter(batch=batch, action="c")
+    assert sorted(records.object_ids()) == sorted(created)
+    assert records.count() == len(runs(sorted(created)))  # one record per run of consecutive ids
     family = Family.objects.get(nik=rows[0][0])
     assert (family.regency_id, family.monthly_income, family.welfare_decile, family.rt) == ("35.78", 1500000, 2, "003")
     assert summary.balanced
@@ -114,6 +118,18 @@ def test_undo_deletes_created_families(regions, surabaya_officer):
     assert ImportBatch.objects.get(pk=batch.pk).status == "undone"
 
 
+def test_undo_deletes_the_runs_of_the_batch_and_nothing_between_them(regions, surabaya_officer):
+    batch = _batch(surabaya_officer, csv_bytes(FAMILY_HEADER, [family_row(n) for n in _niks(regions, 3)]))
+    batch_run(batch=batch)
+    first, middle, last = Family.objects.order_by("pk")
+    ImportedRecord.objects.filter(batch=batch).delete()  # as if another office's family took the middle id
+    for family in (first, last):
+        ImportedRecord.objects.create(batch=batch, model="registry.family", object_id=family.pk,
+                                      last_object_id=family.pk, action="c")  # fmt: skip
+    batch_undo(actor=surabaya_officer, batch=batch)
+    assert list(Family.objects.all()) == [middle]
+
+
 def test_check_writes_nothing_but_counts(regions, surabaya_officer):
     batch = _batch(surabaya_officer, csv_bytes(FAMILY_HEADER, [family_row(n) for n in _niks(regions, 3)]))
     batch_check(batch=batch)
@@ -174,3 +190,9 @@ def test_a_siks_ng_export_imports_as_it_is_with_a_saved_mapping(regions, surabay
     assert (batch.status, batch.created, batch.message) == ("done", 1, ""), batch.errors
     family = Family.objects.get(nik=nik)
     assert (family.desa_id, family.dtks_id, family.welfare_decile) == ("35.78.01.1001", "DTKS01", 3)
+
+
+def test_created_ids_are_recorded_as_runs_of_consecutive_numbers():
+    assert runs([]) == []
+    assert runs([7, 1, 2, 3, 5]) == [(1, 3), (5, 5), (7, 7)]
+    assert runs(list(range(10, 5010))) == [(10, 5009)]

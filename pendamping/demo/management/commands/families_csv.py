@@ -1,9 +1,10 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pendamping.demo.families_file import families_csv_write
+from pendamping.demo.people import SerialsExhausted
 
 
 class Command(BaseCommand):
@@ -19,5 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--regency", action="append", metavar="CODE", help="only villages of this regency")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        written = families_csv_write(path=opts["path"], rows=opts["rows"], seed=opts["seed"], regencies=opts["regency"])
+        try:
+            written = families_csv_write(
+                path=opts["path"], rows=opts["rows"], seed=opts["seed"], regencies=opts["regency"]
+            )
+        except SerialsExhausted:
+            # 9,999 heads of family per kecamatan at most (the NIK's serial): a regency holds about 200,000
+            raise CommandError(
+                f"{opts['rows']} families do not fit in these regencies' kecamatan (9,999 NIK serials each)"
+            ) from None
         self.stdout.write(f"{written} families written to {opts['path']}")
