@@ -8,6 +8,7 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("pendamping.accounts.urls")),
+    path("dashboards/", include("pendamping.dashboards.urls")),
     path("registry/", include("pendamping.registry.urls")),
     path("companions/", include("pendamping.companions.urls")),
     path("enterprise/", include("pendamping.enterprise.urls")),

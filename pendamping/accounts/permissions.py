@@ -63,6 +63,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "export.research": frozenset({A, E}),
     "duplicate.review": frozenset({A, OF}),
     "xlsform.download": frozenset({A, OF, C}),
+    # Dashboards (issue 7): the regency map and indicators, for those who answer for a province or regency.
+    "dashboard.view": frozenset({A, OF, AU}),
 }
 
 

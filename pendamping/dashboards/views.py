@@ -3,6 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from pendamping.accounts.web import require
+from pendamping.dashboards.choropleth import choropleth
+from pendamping.dashboards.regency_map import INDICATORS, regency_href, regency_values
 from pendamping.dashboards.selectors import home_summary
 
 
@@ -11,3 +14,15 @@ from pendamping.dashboards.selectors import home_summary
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's landing page: what is in their scope, and where to go next."""
     return render(request, "dashboards/home.html", {"summary": home_summary(user=request.user)})
+
+
+@login_required
+@require_GET
+def regency_map(request: HttpRequest) -> HttpResponse:
+    """The 38 kabupaten/kota coloured by an indicator; a click opens the list behind a regency's number."""
+    require(request.user, "dashboard.view")
+    indicator = INDICATORS.get(request.GET.get("indicator", ""), INDICATORS["families"])
+    values = regency_values(user=request.user, indicator=indicator)
+    drawn = choropleth(title=str(indicator.title), values=values, href=regency_href(indicator))
+    context = {"map": drawn, "indicators": INDICATORS.values(), "chosen": indicator}
+    return render(request, "dashboards/regency_map.html", context)
