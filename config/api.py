@@ -12,6 +12,7 @@ from pendamping.accounts.api_lists import router as accounts_lists_router
 from pendamping.companions.api import router as companions_router
 from pendamping.complaints.api import router as complaints_router
 from pendamping.core.api_support import AnonThrottle, UserThrottle, install_error_handlers
+from pendamping.dashboards.api import router as dashboards_router
 from pendamping.enterprise.api import router as enterprise_router
 from pendamping.evaluation.api import router as evaluation_router
 from pendamping.exchange.api import router as exchange_router
@@ -42,3 +43,4 @@ api.add_router("", exchange_router)
 api.add_router("", accounts_lists_router)
 api.add_router("", partnerships_lists_router)
 api.add_router("", regions_router)
+api.add_router("", dashboards_router)

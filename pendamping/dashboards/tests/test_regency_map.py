@@ -65,3 +65,25 @@ def test_an_officer_sees_numbers_of_their_regency_only(regions, surabaya_officer
 @pytest.mark.parametrize("who", ["companion_user", "evaluator"])
 def test_companions_and_evaluators_get_no_map(regions, who, request):
     assert signed_in(request.getfixturevalue(who)).get("/dashboards/map/").status_code == 403
+
+
+def api(user):
+    from pendamping.accounts.services import token_create
+
+    return Client(headers={"Authorization": f"Bearer {token_create(user=user, name='map')[1]}"})
+
+
+def test_the_api_gives_the_maps_numbers_in_the_callers_scope(regions, admin, surabaya_officer):
+    GroupFactory(desa=village(SURABAYA_VILLAGE), status=Group.Status.ACTIVE)
+    GroupFactory(desa=village(MALANG_VILLAGE), status=Group.Status.FORMING)
+    body = api(admin).get("/api/dashboards/regency-values", {"indicator": "groups"}).json()
+    values = {row["regency_code"]: row["value"] for row in body["regencies"]}
+    assert body["indicator"] == "groups" and len(values) == 38
+    assert (values["35.78"], values["35.07"], values["35.01"]) == (1, 1, 0)
+    body = api(surabaya_officer).get("/api/dashboards/regency-values", {"indicator": "active_groups"}).json()
+    assert body["regencies"] == [{"regency_code": "35.78", "value": 1}]
+
+
+def test_the_api_refuses_companions_and_unknown_indicators(regions, admin, companion_user):
+    assert api(companion_user).get("/api/dashboards/regency-values").status_code == 403
+    assert api(admin).get("/api/dashboards/regency-values", {"indicator": "secrets"}).status_code in (400, 422)
