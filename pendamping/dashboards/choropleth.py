@@ -90,6 +90,12 @@ def _breaks(values: list[float], classes: int) -> list[float]:
     return [low + step * (i + 1) for i in range(classes)]
 
 
+def _class_of(value: float, breaks: list[float]) -> int:
+    """The first class whose upper bound holds `value`; the top one for the highest value, which the sum of the
+    steps may miss by a rounding error (rupiah totals run into the billions)."""
+    return next((i for i, bound in enumerate(breaks) if value <= bound), len(breaks) - 1)
+
+
 def _shown(value: float, decimals: int) -> str:
     return str(number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True))
 
@@ -109,7 +115,7 @@ def choropleth(
         if value is None:
             fill, label = NO_DATA, _("no data")
         else:
-            fill = palette[next(i for i, bound in enumerate(breaks) if float(value) <= bound + 1e-9)]
+            fill = palette[_class_of(float(value), breaks)]
             label = _shown(float(value), decimals)
         areas.append(Area(shape.code, shape.name, shape.path, href(shape.code), value, label, fill))
     lows = [min(present)] + breaks[:-1] if present else []

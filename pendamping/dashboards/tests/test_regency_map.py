@@ -87,3 +87,10 @@ def test_the_api_gives_the_maps_numbers_in_the_callers_scope(regions, admin, sur
 def test_the_api_refuses_companions_and_unknown_indicators(regions, admin, companion_user):
     assert api(companion_user).get("/api/dashboards/regency-values").status_code == 403
     assert api(admin).get("/api/dashboards/regency-values", {"indicator": "secrets"}).status_code in (400, 422)
+
+
+def test_the_highest_of_large_amounts_lands_in_the_top_class():
+    values = {"35.78": 123_456_789_012.0, "35.07": 0.1, "35.01": 98_765_432_109.7}
+    drawn = choropleth(title="t", values=values, href=str, decimals=1)
+    by_code = {a.code: a for a in drawn.areas}
+    assert (by_code["35.78"].fill, by_code["35.07"].fill) == (PALETTE[-1], PALETTE[0])
