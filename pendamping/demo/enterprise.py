@@ -25,6 +25,7 @@ from pendamping.demo.reports import iks_uses_for, reports_for, trajectory_for
 from pendamping.demo.welfare import outlook, welfare_for
 from pendamping.enterprise.models import IksEntry, MonthlyReport, PlanItem, Realisation, WelfareRecord
 from pendamping.enterprise.services.classification import group_scores_refresh
+from pendamping.enterprise.services.welfare_change import welfare_changes_rebuild
 from pendamping.partnerships.models import Partner
 from pendamping.registry.models import Group, Tranche
 
@@ -125,6 +126,7 @@ def demo_business_seed(*, seed: int = SEED, progress: Callable[[int, int], None]
     # After the approvals: these stay pending.
     pending = Tranche.objects.bulk_create(pending_second_tranches(rng, who))
     counts.pending = len(pending)
+    welfare_changes_rebuild()  # the records went in by bulk_create, past the services that keep it current
     return counts
 
 

@@ -4,6 +4,7 @@ from pendamping.enterprise.models.classification import GroupScore, Indicator, L
 from pendamping.enterprise.models.grant_use import PlanItem, Realisation
 from pendamping.enterprise.models.ledger import IksEntry, WelfareRecord
 from pendamping.enterprise.models.reports import EnterpriseSettings, MonthlyReport, PeriodLock
+from pendamping.enterprise.models.welfare_change import WelfareChange
 
 __all__ = [
     "EnterpriseSettings",
@@ -16,5 +17,6 @@ __all__ = [
     "PlanItem",
     "Realisation",
     "Rubric",
+    "WelfareChange",
     "WelfareRecord",
 ]

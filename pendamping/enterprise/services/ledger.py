@@ -17,6 +17,7 @@ from pendamping.accounts.models import Role
 from pendamping.audit.services import audit_record, snapshot
 from pendamping.enterprise.models import IksEntry, WelfareRecord
 from pendamping.enterprise.services.rescore import rescore_later
+from pendamping.enterprise.services.welfare_change import welfare_change_refresh
 from pendamping.registry.models import Family, Group, Membership, assigned_group_ids
 from pendamping.registry.services import require_group_access
 from pendamping.registry.services._common import rupiah, save_checked
@@ -267,6 +268,7 @@ def welfare_record_add(
     _check_order(family, kind, recorded_on)
     save_checked(record, exclude=["family", "group", "entered_by"])
     audit_record(actor=actor, action="create", obj=record, after=snapshot(record))
+    welfare_change_refresh(family_ids=[family.pk])
     if record.group_id is not None:
         rescore_later(group_id=record.group_id)
     return record
@@ -279,5 +281,6 @@ def welfare_record_delete(*, actor: Any, record: WelfareRecord) -> None:
     record = WelfareRecord.objects.get(pk=record.pk, family=family)
     audit_record(actor=actor, action="delete", obj=record, before=snapshot(record))
     record.delete()
+    welfare_change_refresh(family_ids=[family.pk])
     if record.group_id is not None:
         rescore_later(group_id=record.group_id)
