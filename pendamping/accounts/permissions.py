@@ -65,6 +65,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "xlsform.download": frozenset({A, OF, C}),
     # Dashboards (issue 7): the regency map and indicators, for those who answer for a province or regency.
     "dashboard.view": frozenset({A, OF, AU}),
+    "report.make": frozenset({A, OF, AU}),
 }
 
 

@@ -51,6 +51,10 @@ def regency_values(*, user: Any, indicator: Indicator) -> dict[str, float | None
     return values
 
 
+def regency_board_href(code: str) -> str:
+    return reverse("dashboards:area", args=[code])
+
+
 def regency_href(indicator: Indicator) -> Callable[[str], str]:
     base = reverse(indicator.list_url)
     return lambda code: f"{base}?{urlencode((('regency', code), *indicator.params))}"

@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 from pendamping.accounts.models import Role
 from pendamping.accounts.permissions import can
 from pendamping.companions.models import Companion
+from pendamping.dashboards.models import Report
 from pendamping.enterprise.selectors.reports import Timeliness, add_months, report_timeliness, this_month
 from pendamping.registry.models import Family, Grant, Group, Tranche
 
@@ -50,3 +51,17 @@ def home_summary(*, user: Any) -> HomeSummary:
         grants_disbursed=disbursed["total"] or 0,
         companions=companions,
     )
+
+
+REGENCY_MONTH, PROVINCE_QUARTER = Report.Kind.REGENCY_MONTH.value, Report.Kind.PROVINCE_QUARTER.value
+
+
+def report_get(*, user: Any, pk: Any, with_content: bool = False) -> Report:
+    """Raises Report.DoesNotExist when absent or not the user's (a 404 either way); the file is read only when
+    asked for, as it may weigh megabytes."""
+    qs = Report.objects.visible_to(user)
+    return (qs if with_content else qs.defer("content")).get(pk=pk)
+
+
+def reports_of(*, user: Any, limit: int = 20) -> list[Report]:
+    return list(Report.objects.visible_to(user).defer("content")[:limit])

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from pendamping.accounts.web import require
 from pendamping.dashboards.choropleth import choropleth
-from pendamping.dashboards.regency_map import INDICATORS, regency_href, regency_values
+from pendamping.dashboards.regency_map import INDICATORS, regency_board_href, regency_href, regency_values
 from pendamping.dashboards.selectors import home_summary
 
 
@@ -23,6 +23,9 @@ def regency_map(request: HttpRequest) -> HttpResponse:
     require(request.user, "dashboard.view")
     indicator = INDICATORS.get(request.GET.get("indicator", ""), INDICATORS["families"])
     values = regency_values(user=request.user, indicator=indicator)
-    drawn = choropleth(title=str(indicator.title), values=values, href=regency_href(indicator))
-    context = {"map": drawn, "indicators": INDICATORS.values(), "chosen": indicator}
+    # A click on a regency drills down to its dashboard; the table's numbers open the list behind them.
+    drawn = choropleth(title=str(indicator.title), values=values, href=regency_board_href)
+    lists = regency_href(indicator)
+    rows = [(area, lists(area.code)) for area in drawn.areas]
+    context = {"map": drawn, "rows": rows, "indicators": INDICATORS.values(), "chosen": indicator}
     return render(request, "dashboards/regency_map.html", context)

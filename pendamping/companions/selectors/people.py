@@ -1,5 +1,6 @@
 """Companion reads, scoped."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from pendamping.registry.models import Group
 class CompanionFilters:
     q: str = ""
     regency: str = ""
+    kecamatan: str = ""  # where the companion lives (the dashboards' drill-down)
     status: str = ""
     education: str = ""
 
@@ -25,6 +27,8 @@ def companion_list(*, user: Any, filters: CompanionFilters) -> QuerySet[Companio
     qs = Companion.objects.visible_to(user).select_related("regency", "home_desa")
     if len(filters.regency) == 5:
         qs = qs.filter(regency_id=filters.regency)
+    if re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", filters.kecamatan):
+        qs = qs.filter(home_desa__parent_id=filters.kecamatan)
     if filters.status in Companion.Status.values:
         qs = qs.filter(status=filters.status)
     if filters.education in Companion.Education.values:

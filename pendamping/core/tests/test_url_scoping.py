@@ -418,6 +418,7 @@ from pendamping.core.tests import test_url_scoping_appraisal as _appraisal  # no
 from pendamping.core.tests import test_url_scoping_briefing as _briefing  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_classification as _classification  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_complaints as _complaints  # noqa: E402, F401
+from pendamping.core.tests import test_url_scoping_dashboards as _dashboards  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_duplicates as _duplicates  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_enterprise as _enterprise  # noqa: E402, F401
 from pendamping.core.tests import test_url_scoping_evaluation as evaluation  # noqa: E402

@@ -59,6 +59,11 @@ def _deadline(due: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
 
 
+def late_from(period: dt.date) -> dt.datetime:
+    """The first moment a report of `period` (a month) is late, under the settings in force."""
+    return _deadline(report_settings().due_date(period.replace(day=1)))
+
+
 def is_late(report: MonthlyReport, config: EnterpriseSettings) -> bool:
     """Judged by the first submission: later corrections do not make a report late."""
     return report.submitted_at >= _deadline(config.due_date(report.period))

@@ -1,0 +1,102 @@
+"""Families (KBS): how many, and how their income and welfare decile changed since joining a KUBE. The changes
+come from `enterprise.WelfareChange` (one row per family, kept current by the welfare services), so the median
+is one ordered offset on an index and the distribution one grouped count, even over a million families."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from pendamping.dashboards.area import Area, list_url, within
+from pendamping.dashboards.indicators.base import Figure, share
+from pendamping.enterprise.models import WelfareChange
+from pendamping.registry.models import Family
+
+# Income change since joining, in percent of the baseline income: the distribution's buckets (lower bounds).
+BUCKETS = (-50, -25, -10, 0, 10, 25, 50, 100)
+
+
+@dataclass(frozen=True)
+class FamilyFigures:
+    families: Figure
+    followed: Figure  # families with a baseline and a later record
+    median_change: Figure  # Rp per month
+    distribution: list[tuple[str, int]]  # bucket label -> families
+    moved_up: Figure  # families whose welfare decile rose
+    moved_down: Figure
+    decile_shifts: list[tuple[int, int]]  # shift (-3..+3, clipped) -> families
+
+
+def _bucket_labels() -> list[str]:
+    edges = list(BUCKETS)
+    labels = [f"< {edges[0]} %"]
+    labels += [f"{lo} … {hi} %" for lo, hi in zip(edges, edges[1:], strict=False)]
+    return [*labels, f"≥ {edges[-1]} %"]
+
+
+def _bucket() -> Case:
+    whens = [When(change_pct__lt=edge, then=Value(i)) for i, edge in enumerate(BUCKETS)]
+    return Case(*whens, default=Value(len(BUCKETS)), output_field=IntegerField())
+
+
+def median(qs: QuerySet[Any], field: str, count: int) -> float | None:
+    """The median of `field` over `qs` by ordered offsets in the database (two rows read, whatever the size)."""
+    if not count:
+        return None
+    ordered = qs.order_by(field).values_list(field, flat=True)
+    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def _changes(user: Any, area: Area) -> QuerySet[WelfareChange]:
+    qs = WelfareChange.objects.visible_to(user)
+    if area.level == "kecamatan":
+        return qs.filter(kecamatan_id=area.code)
+    return qs.filter(regency_id=area.code) if area.level == "regency" else qs
+
+
+def _distribution(changes: QuerySet[WelfareChange]) -> list[tuple[str, int]]:
+    rows = changes.exclude(change_pct=None).order_by().annotate(b=_bucket()).values("b").annotate(n=Count("pk"))
+    counts = {r["b"]: r["n"] for r in rows}
+    return [(label, counts.get(i, 0)) for i, label in enumerate(_bucket_labels())]
+
+
+def _deciles(changes: QuerySet[WelfareChange]) -> list[tuple[int, int]]:
+    clipped = Case(
+        When(decile_shift__lt=-3, then=Value(-3)),
+        When(decile_shift__gt=3, then=Value(3)),
+        default="decile_shift",
+        output_field=IntegerField(),
+    )
+    rows = changes.exclude(decile_shift=None).order_by().annotate(s=clipped).values("s").annotate(n=Count("pk"))
+    counts = {r["s"]: r["n"] for r in rows}
+    return [(shift, counts.get(shift, 0)) for shift in range(-3, 4)]
+
+
+def family_figures(*, user: Any, area: Area) -> FamilyFigures:
+    families = within(Family.objects.visible_to(user), area, regency="regency_id", desa="desa").count()
+    changes = _changes(user, area)
+    totals = changes.aggregate(
+        n=Count("pk"),
+        up=Count("pk", filter=Q(decile_shift__gt=0)),
+        down=Count("pk", filter=Q(decile_shift__lt=0)),
+    )
+    href = list_url("registry:family_list", area)
+    return FamilyFigures(
+        families=Figure(_("Families (KBS)"), families, href, "", "families"),
+        followed=Figure(_("Families followed up since joining"), totals["n"], "", "", "followed"),
+        median_change=Figure(
+            _("Median income change since joining, per month"),
+            median(changes, "income_change", totals["n"]),
+            "",
+            "Rp",
+            "median_income_change",
+        ),
+        distribution=_distribution(changes),
+        moved_up=Figure(_("Moved up a welfare decile"), share(totals["up"], totals["n"]), "", "%", "moved_up"),
+        moved_down=Figure(_("Moved down a welfare decile"), share(totals["down"], totals["n"]), "", "%", "moved_down"),
+        decile_shifts=_deciles(changes),
+    )

@@ -1,0 +1,102 @@
+"""Money: grants disbursed and realised in the period, unspent at its end, by funding source and budget year;
+and the IKS (solidarity fund) collected, used and its balance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from pendamping.dashboards.area import Area, list_url, within
+from pendamping.dashboards.indicators.base import Figure
+from pendamping.dashboards.period import Period
+from pendamping.enterprise.models import IksEntry, Realisation
+from pendamping.registry.models import Grant, Tranche
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    source: str
+    year: int
+    granted: int
+    disbursed: int  # approved tranches up to the period's end
+    realised: int  # spending recorded up to the period's end
+
+    @property
+    def unspent(self) -> int:
+        return self.disbursed - self.realised
+
+
+@dataclass(frozen=True)
+class MoneyFigures:
+    disbursed: Figure  # in the period
+    realised: Figure  # in the period
+    unspent: Figure  # at the period's end
+    grants: list[GrantRow]
+    iks_collected: Figure
+    iks_used: Figure
+    iks_balance: Figure
+
+
+def _area(qs: QuerySet[Any], area: Area, group: str) -> QuerySet[Any]:
+    return within(qs, area, regency=f"{group}__regency_id", desa=f"{group}__desa")
+
+
+def _sums(qs: QuerySet[Any], keys: tuple[str, str]) -> dict[tuple[str, int], int]:
+    rows = qs.order_by().values(*keys).annotate(total=Sum("amount")).values_list(*keys, "total")
+    return {(source, year): total or 0 for source, year, total in rows}
+
+
+def _grant_rows(user: Any, area: Area, period: Period) -> list[GrantRow]:
+    grants = _area(Grant.objects.visible_to(user), area, "group").filter(year__lte=period.last_day.year)
+    granted = _sums(grants, ("source", "year"))
+    approved = Tranche.objects.visible_to(user).filter(status=Tranche.Status.APPROVED, disbursed_on__lt=period.end)
+    disbursed = _sums(_area(approved, area, "grant__group"), ("grant__source", "grant__year"))
+    spent = Realisation.objects.visible_to(user).filter(spent_on__lt=period.end)
+    realised = _sums(_area(spent, area, "grant__group"), ("grant__source", "grant__year"))
+    labels = dict(Grant.Source.choices)
+    keys = sorted(set(granted) | set(disbursed), key=lambda k: (k[1], k[0]))
+    return [
+        GrantRow(str(labels.get(k[0], k[0])), k[1], granted.get(k, 0), disbursed.get(k, 0), realised.get(k, 0))
+        for k in keys
+    ]
+
+
+def _in_period(qs: QuerySet[Any], field: str, period: Period) -> int:
+    return int(
+        qs.filter(**{f"{field}__gte": period.start, f"{field}__lt": period.end}).aggregate(t=Sum("amount"))["t"] or 0
+    )
+
+
+def _iks(user: Any, area: Area, period: Period) -> tuple[Figure, Figure, Figure]:
+    entries = _area(IksEntry.objects.visible_to(user), area, "group").filter(on__lt=period.end)
+    totals = entries.aggregate(
+        inflow=Sum("amount", filter=Q(kind=IksEntry.Kind.IN)), outflow=Sum("amount", filter=Q(kind=IksEntry.Kind.OUT))
+    )
+    href = list_url("enterprise:iks_status", area)
+    collected = _in_period(entries.filter(kind=IksEntry.Kind.IN), "on", period)
+    used = _in_period(entries.filter(kind=IksEntry.Kind.OUT), "on", period)
+    balance = (totals["inflow"] or 0) - (totals["outflow"] or 0)
+    return (
+        Figure(_("IKS collected"), collected, href, "Rp", "iks_collected"),
+        Figure(_("IKS used"), used, href, "Rp", "iks_used"),
+        Figure(_("IKS balance at the period's end"), balance, href, "Rp", "iks_balance"),
+    )
+
+
+def money_figures(*, user: Any, area: Area, period: Period) -> MoneyFigures:
+    approved = Tranche.objects.visible_to(user).filter(status=Tranche.Status.APPROVED)
+    disbursed = _in_period(_area(approved, area, "grant__group"), "disbursed_on", period)
+    realised = _in_period(_area(Realisation.objects.visible_to(user), area, "grant__group"), "spent_on", period)
+    rows = _grant_rows(user, area, period)
+    href = list_url("registry:grant_list", area)
+    unspent = sum(r.unspent for r in rows)
+    return MoneyFigures(
+        Figure(_("Grants disbursed"), disbursed, href, "Rp", "grants_disbursed"),
+        Figure(_("Grant spending realised"), realised, href, "Rp", "grants_realised"),
+        Figure(_("Disbursed, not yet realised"), unspent, href, "Rp", "grants_unspent"),
+        rows,
+        *_iks(user, area, period),
+    )
