@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from pypdf import PdfReader
 
 from pendamping.dashboards.models import Report
@@ -85,3 +86,13 @@ def test_a_bad_request_says_what_is_wrong_and_stores_nothing(regions, admin, cli
     )
     assert response.status_code == 200 and "2026-11" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_the_command_writes_the_report_file(regions, admin, tmp_path):
+    small_province()
+    out = tmp_path / "q3.xlsx"
+    call_command("make_report", "province_quarter", "2026-Q3", "--format", "xlsx", "--out", str(out))
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert "Missing reports" in book.sheetnames or "Laporan belum masuk" in book.sheetnames
+    with pytest.raises(Exception, match="month"):
+        call_command("make_report", "regency_month", "2026-Q3", "--regency", "35.78")
