@@ -108,7 +108,7 @@ def board_index(request: ApiRequest, query: Query[BoardQuery]) -> Any:
     return _board_out(dashboard(user=request.auth, area=area, period=parse_period(query.period)))
 
 
-class ReportIn(Input):
+class DashboardReportIn(Input):
     kind: Literal["regency_month", "province_quarter"]
     area_code: str = Field("", max_length=13, description="The regency of a monthly report")
     period: str = Field(max_length=7, description="2026-11 (monthly) or 2026-Q3 (quarterly)")
@@ -116,7 +116,7 @@ class ReportIn(Input):
     lang: Literal["id", "en"] | None = None
 
 
-class ReportOut(Schema):
+class DashboardReportOut(Schema):
     id: int
     kind: str
     area_code: str
@@ -137,18 +137,22 @@ def _report(request: ApiRequest, report_id: int, *, with_content: bool = False) 
     return report
 
 
-@router.post("/dashboards/reports", response={202: ReportOut, **ERRORS}, summary="Make a report (runs as a task)")
-def report_new(request: ApiRequest, payload: ReportIn) -> Any:
+@router.post(
+    "/dashboards/reports", response={202: DashboardReportOut, **ERRORS}, summary="Make a report (runs as a task)"
+)
+def report_new(request: ApiRequest, payload: DashboardReportIn) -> Any:
     report = report_request(
         actor=request.auth, kind=payload.kind, area_code=payload.area_code, period=payload.period,
         fmt=payload.format, lang=payload.lang,
     )  # fmt: skip
-    return Status(202, build(ReportOut, _report(request, report.pk)))
+    return Status(202, build(DashboardReportOut, _report(request, report.pk)))
 
 
-@router.get("/dashboards/reports/{report_id}", response={200: ReportOut, **ERRORS}, summary="A report's progress")
+@router.get(
+    "/dashboards/reports/{report_id}", response={200: DashboardReportOut, **ERRORS}, summary="A report's progress"
+)
 def report_detail(request: ApiRequest, report_id: IdPath) -> Any:
-    return build(ReportOut, _report(request, report_id))
+    return build(DashboardReportOut, _report(request, report_id))
 
 
 @router.get(

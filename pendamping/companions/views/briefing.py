@@ -1,5 +1,5 @@
 """Briefing (pembekalan) pages: the batches, a batch's plan over the seven elements with its results, finishing
-it, and its report (printable HTML and XLSX); the pages of the plan's rows and of its people are in
+it, and its report (printable HTML, XLSX and PDF); the pages of the plan's rows and of its people are in
 briefing_plan.py and briefing_people.py. Scope: officers and auditors see the batches with participants of
 their regencies, and by name only those participants; the province (briefing.manage) changes them."""
 
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
 from pendamping.companions.forms.briefing import BriefingFilterForm, BriefingForm, briefing_initial
+from pendamping.companions.reports.briefing_pdf import briefing_pdf
 from pendamping.companions.reports.briefing_xlsx import briefing_workbook
 from pendamping.companions.selectors.briefing import (
     BriefingFilters,
@@ -143,6 +144,18 @@ def briefing_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
+def briefing_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    briefing = fetch(briefing_get, request, pk)
+    require(request.user, "briefing.view")
+    context = _context(request, briefing)
+    content = briefing_pdf(briefing=briefing, plan=context["plan"], results=context["results"], grid=context["grid"])
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pembekalan-{briefing.pk}.pdf"'
+    return response
+
+
 def companion_panel(request: HttpRequest, companion: Any) -> str:
     """The batches a companion took part in, on the companion's page."""
     if not can(request.user, "briefing.view"):
@@ -161,6 +174,7 @@ urlpatterns: list[URLPattern] = [
     path("briefings/<int:pk>/finish/", briefing_finish, name="briefing_finish"),
     path("briefings/<int:pk>/report/", briefing_report, name="briefing_report"),
     path("briefings/<int:pk>/report.xlsx", briefing_report_xlsx, name="briefing_report_xlsx"),
+    path("briefings/<int:pk>/report.pdf", briefing_report_pdf, name="briefing_report_pdf"),
     path("briefings/<int:pk>/modules/new/", plan.module_add, name="module_add"),
     path("briefings/modules/<int:pk>/edit/", plan.module_edit, name="module_edit"),
     path("briefings/modules/<int:pk>/delete/", plan.module_delete, name="module_delete"),

@@ -63,6 +63,7 @@ KEYS.update(
             f"companions:{view}": _BATCH
             for view in (
                 *("briefing_detail", "briefing_edit", "briefing_finish", "briefing_report", "briefing_report_xlsx"),
+                "briefing_report_pdf",
                 *("module_add", "session_add", "budget_add", "equipment_add", "participant_add", "scores"),
             )
         },

@@ -22,6 +22,7 @@ from pendamping.evaluation.engine.report_html import render_html
 from pendamping.evaluation.engine.result import AnalysisResult
 from pendamping.evaluation.engine.text import fmt, fmt_p, t
 from pendamping.evaluation.models import Analysis
+from pendamping.evaluation.report_pdf import render_pdf
 from pendamping.stats.power import did_power
 
 DOWNLOADS = {
@@ -31,6 +32,7 @@ DOWNLOADS = {
     "design_table.csv": "text/csv",
     "design_table.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "report.html": "text/html",
+    "report.pdf": "application/pdf",
 }
 
 
@@ -151,6 +153,8 @@ def analysis_download(*, analysis: Analysis, name: str) -> bytes:
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=1, allow_nan=False).encode()
     if name == "report.html":
         return render_html(result).encode()
+    if name == "report.pdf":
+        return render_pdf(result)
     table = original_table_rows(result) if name.startswith("original") else design_table_rows(result)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name

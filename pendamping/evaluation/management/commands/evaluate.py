@@ -1,7 +1,7 @@
 """`pendamping evaluate RESPONSES.csv --instrument INSTRUMENT.yaml --out DIR`: analyse a study without a database.
 
 Reads the answers (long or wide CSV) and the instrument (YAML), runs the analysis engine, and
-writes results.json, the two tables as CSV and XLSX, descriptives.csv and report.html into DIR.
+writes results.json, the two tables as CSV and XLSX, descriptives.csv, report.html and report.pdf into DIR.
 It never touches the database, so a researcher can run it on their own data with a fresh
 install. Bad input ends with a message naming the file, line and column, and exit status 2.
 """
@@ -18,6 +18,7 @@ from pendamping.evaluation.engine.io import InputError, load_instrument, read_re
 from pendamping.evaluation.engine.model import AnalysisOptions
 from pendamping.evaluation.engine.report import write_report
 from pendamping.evaluation.engine.result import AnalysisResult
+from pendamping.evaluation.report_pdf import render_pdf
 
 PROBLEMS_SHOWN = 10
 
@@ -62,6 +63,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         try:
             paths = write_report(result, options["out"])
+            # The engine writes the files it can make without Django; the PDF needs the report builder.
+            paths["report.pdf"] = paths["report.html"].with_name("report.pdf")
+            paths["report.pdf"].write_bytes(render_pdf(result))
         except OSError as exc:
             raise CommandError(f"{options['out']}: cannot write the output: {exc.strerror}", returncode=2) from exc
         self._summary(result, responses.layout, responses.blanks)
