@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pendamping.companions.models import Appraisal
 from pendamping.dashboards.area import KECAMATAN, PROVINCE, Area, child_key, regencies_in_scope, within
-from pendamping.dashboards.indicators.base import Figure, counts_by, share
+from pendamping.dashboards.indicators.base import Figure, share
 from pendamping.dashboards.indicators.companions import CompanionFigures, companion_figures
 from pendamping.dashboards.indicators.evaluation import EvaluationHeadline, evaluation_headline
 from pendamping.dashboards.indicators.families import FamilyFigures, family_figures
@@ -22,7 +22,7 @@ from pendamping.dashboards.indicators.partners import PartnerFigures, partner_fi
 from pendamping.dashboards.period import Period
 from pendamping.enterprise.selectors.reports import late_from
 from pendamping.regions.models import Region
-from pendamping.registry.models import Family, Group
+from pendamping.registry.models import Group
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,7 @@ def _well_by_child(user: Any, area: Area, period: Period) -> dict[str, float | N
 
 def _children(user: Any, board: Board) -> list[ChildRow]:
     area = board.area
-    key = child_key(area, regency="regency_id", desa="desa")
-    assert key is not None
-    families = counts_by(within(Family.objects.visible_to(user), area, regency="regency_id", desa="desa"), key)
+    families = board.families.by_child
     well = _well_by_child(user, area, board.period)
     rows = []
     for region in _child_regions(user, area):

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from pendamping.dashboards.area import Area, list_url, within
-from pendamping.dashboards.indicators.base import Figure, share
+from pendamping.dashboards.area import Area, child_key, list_url, within
+from pendamping.dashboards.indicators.base import Figure, counts_by, share
 from pendamping.enterprise.models import WelfareChange
 from pendamping.registry.models import Family
 
@@ -28,6 +28,7 @@ class FamilyFigures:
     moved_up: Figure  # families whose welfare decile rose
     moved_down: Figure
     decile_shifts: list[tuple[int, int]]  # shift (-3..+3, clipped) -> families
+    by_child: dict[str, int]  # child area code -> families
 
 
 def _bucket_labels() -> list[str]:
@@ -76,8 +77,18 @@ def _deciles(changes: QuerySet[WelfareChange]) -> list[tuple[int, int]]:
     return [(shift, counts.get(shift, 0)) for shift in range(-3, 4)]
 
 
+def _counts(user: Any, area: Area) -> tuple[int, dict[str, int]]:
+    """The area's families and, for an area with children, each child's: one grouped count, summed."""
+    families = within(Family.objects.visible_to(user), area, regency="regency_id", desa="desa")
+    key = child_key(area, regency="regency_id", desa="desa")
+    if key is None:
+        return families.count(), {}
+    by_child = counts_by(families, key)
+    return sum(by_child.values()), by_child
+
+
 def family_figures(*, user: Any, area: Area) -> FamilyFigures:
-    families = within(Family.objects.visible_to(user), area, regency="regency_id", desa="desa").count()
+    families, by_child = _counts(user, area)
     changes = _changes(user, area)
     totals = changes.aggregate(
         n=Count("pk"),
@@ -99,4 +110,5 @@ def family_figures(*, user: Any, area: Area) -> FamilyFigures:
         moved_up=Figure(_("Moved up a welfare decile"), share(totals["up"], totals["n"]), "", "%", "moved_up"),
         moved_down=Figure(_("Moved down a welfare decile"), share(totals["down"], totals["n"]), "", "%", "moved_down"),
         decile_shifts=_deciles(changes),
+        by_child=by_child,
     )

@@ -62,12 +62,14 @@ def timeliness(user: Any, area: Area, month: dt.date) -> Timeliness:
         "late": Count("pk", filter=Q(month__submitted_at__gte=deadline)),
         "missing": Count("pk", filter=Q(month__id__isnull=True)),
     }
-    total = joined.aggregate(**counts)
     key = child_key(area, regency="regency_id", desa="desa")
     by_child: dict[str, tuple[int, int, int]] = {}
-    if key:
+    if key:  # one grouped count; the area's total is the sum of its children's
         for r in joined.order_by().values(key).annotate(**counts):
             by_child[r[key]] = (r["on_time"], r["late"], r["missing"])
+        total = {status: sum(row[i] for row in by_child.values()) for i, status in enumerate(counts)}
+    else:
+        total = joined.aggregate(**counts)
     params = {"period": f"{month:%Y-%m}", "regency": area.filters.get("regency", "")}
 
     def figure(status: str, label: str) -> Figure:

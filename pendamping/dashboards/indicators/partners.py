@@ -32,9 +32,12 @@ def partner_figures(*, user: Any, area: Area, period: Period) -> PartnerFigures:
     running = Covers.objects.filter(group_id=OuterRef("pk"), agreement__start_on__lte=day, agreement__end_on__gte=day)
     active = area_groups(user, area).filter(status=Group.Status.ACTIVE).order_by()
     counts = {"active": Count("pk"), "covered": Count("pk", filter=Exists(running))}
-    total = active.aggregate(**counts)
     key = child_key(area, regency="regency_id", desa="desa")
     by_child = {r[key]: (r["active"], r["covered"]) for r in active.values(key).annotate(**counts)} if key else {}
+    if key:  # the area's total is the sum of its children's: one grouped count instead of two
+        total = {"active": sum(a for a, _c in by_child.values()), "covered": sum(c for _a, c in by_child.values())}
+    else:
+        total = active.aggregate(**counts)
     groups_in_area = area_groups(user, area).values("pk")
     engaged = (
         Agreement.objects.visible_to(user).active_on(day).filter(groups__in=groups_in_area, partner=OuterRef("pk"))
