@@ -185,6 +185,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "pendamping_cache",
+        # Dashboard snapshots (a few hundred boards) share it with the API's rate limits: the default cap of 300
+        # entries would cull the snapshots as fast as the scheduled refresh writes them.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 

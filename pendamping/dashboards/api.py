@@ -10,11 +10,12 @@ from ninja import Field, Query, Router, Schema, Status
 from pendamping.accounts.guards import require
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, build
 from pendamping.dashboards.area import area_get, province
-from pendamping.dashboards.board import Board, board_figures, dashboard
+from pendamping.dashboards.board import Board, board_figures
 from pendamping.dashboards.period import parse_period
 from pendamping.dashboards.regency_map import INDICATORS, regency_values
 from pendamping.dashboards.selectors import report_get
 from pendamping.dashboards.services import report_request
+from pendamping.dashboards.snapshots import board_snapshot
 
 router = Router(tags=["dashboards"])
 
@@ -70,6 +71,7 @@ class ChildOut(Schema):
 
 
 class BoardOut(Schema):
+    counted_at: dt.datetime = Field(description="When the numbers were counted (boards are kept for a few minutes)")
     level: str
     code: str
     name: str
@@ -85,7 +87,7 @@ class BoardOut(Schema):
     children: list[ChildOut]
 
 
-def _board_out(board: Board) -> BoardOut:
+def _board_out(board: Board, counted_at: dt.datetime) -> BoardOut:
     area, period = board.area, board.period
     figures = [
         FigureOut(section=s, key=f.key, label=f.label, value=f.value, unit=f.unit, href=f.href)
@@ -93,8 +95,9 @@ def _board_out(board: Board) -> BoardOut:
     ]
     grants = [{**r.__dict__, "unspent": r.unspent} for r in board.money.grants]
     return BoardOut(
-        level=area.level, code=area.code, name=area.name, period=period.key, period_start=period.start,
-        period_end=period.last_day, report_month=board.groups.timeliness.month, figures=figures,
+        counted_at=counted_at, level=area.level, code=area.code, name=area.name,
+        period=period.key, period_start=period.start, period_end=period.last_day,
+        report_month=board.groups.timeliness.month, figures=figures,
         trend=[p.__dict__ for p in board.companions.trend], grants=grants,
         income_change=board.families.distribution, decile_shifts=board.families.decile_shifts,
         children=[build(ChildOut, c) for c in board.children],
@@ -105,7 +108,8 @@ def _board_out(board: Board) -> BoardOut:
 def board_index(request: ApiRequest, query: Query[BoardQuery]) -> Any:
     area = area_get(user=request.auth, code=query.area) if query.area else province()  # out of scope: 404
     require(request.auth, "dashboard.view")
-    return _board_out(dashboard(user=request.auth, area=area, period=parse_period(query.period)))
+    board, counted_at = board_snapshot(user=request.auth, area=area, period=parse_period(query.period))
+    return _board_out(board, counted_at)
 
 
 class DashboardReportIn(Input):

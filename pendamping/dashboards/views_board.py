@@ -2,23 +2,24 @@
 kecamatan; each for a period chosen on the page (month, quarter or year)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from pendamping.accounts.web import require
 from pendamping.dashboards.area import Area, area_get, province, regencies_in_scope
-from pendamping.dashboards.board import dashboard
 from pendamping.dashboards.charts_board import board_charts
 from pendamping.dashboards.period import Period, parse_period, period_choices
-from pendamping.regions.models import Region
+from pendamping.dashboards.snapshots import board_snapshot
 
 
 def _render(request: HttpRequest, area: Area, period: Period) -> HttpResponse:
-    board = dashboard(user=request.user, area=area, period=period)
+    board, counted_at = board_snapshot(user=request.user, area=area, period=period)
     context = {
         "board": board,
+        "counted_at": counted_at,
         "charts": board_charts(board),
         "periods": period_choices(),
         "previous": period.shifted(-1),
@@ -44,7 +45,22 @@ def province_board(request: HttpRequest) -> HttpResponse:
 def area_board(request: HttpRequest, code: str) -> HttpResponse:
     try:  # out of scope is a 404 for every role, before the role is asked (A1: no hint that it exists)
         area = area_get(user=request.user, code=code)
-    except Region.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
     require(request.user, "dashboard.view")
     return _render(request, area, parse_period(request.GET.get("period")))
+
+
+@login_required
+@require_POST
+def board_recount(request: HttpRequest) -> HttpResponse:
+    """Count a board anew now, instead of showing its kept snapshot."""
+    code, period = str(request.POST.get("area", ""))[:13], parse_period(request.POST.get("period"))
+    try:
+        area = area_get(user=request.user, code=code) if code else province()
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    require(request.user, "dashboard.view")
+    board_snapshot(user=request.user, area=area, period=period, fresh=True)
+    target = reverse("dashboards:area", args=[code]) if code else reverse("dashboards:province")
+    return redirect(f"{target}?period={period.key}")

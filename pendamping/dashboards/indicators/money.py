@@ -71,18 +71,23 @@ def _in_period(qs: QuerySet[Any], field: str, period: Period) -> int:
 
 
 def _iks(user: Any, area: Area, period: Period) -> tuple[Figure, Figure, Figure]:
+    """One scan of the ledger up to the period's end: the balance, and what came in and went out inside it."""
     entries = _area(IksEntry.objects.visible_to(user), area, "group").filter(on__lt=period.end)
-    totals = entries.aggregate(
-        inflow=Sum("amount", filter=Q(kind=IksEntry.Kind.IN)), outflow=Sum("amount", filter=Q(kind=IksEntry.Kind.OUT))
-    )
+    inflow, outflow, inside = Q(kind=IksEntry.Kind.IN), Q(kind=IksEntry.Kind.OUT), Q(on__gte=period.start)
+    totals = {
+        key: value or 0
+        for key, value in entries.aggregate(
+            inflow=Sum("amount", filter=inflow),
+            outflow=Sum("amount", filter=outflow),
+            collected=Sum("amount", filter=inflow & inside),
+            used=Sum("amount", filter=outflow & inside),
+        ).items()
+    }
     href = list_url("enterprise:iks_status", area)
-    collected = _in_period(entries.filter(kind=IksEntry.Kind.IN), "on", period)
-    used = _in_period(entries.filter(kind=IksEntry.Kind.OUT), "on", period)
-    balance = (totals["inflow"] or 0) - (totals["outflow"] or 0)
     return (
-        Figure(_("IKS collected"), collected, href, "Rp", "iks_collected"),
-        Figure(_("IKS used"), used, href, "Rp", "iks_used"),
-        Figure(_("IKS balance at the period's end"), balance, href, "Rp", "iks_balance"),
+        Figure(_("IKS collected"), totals["collected"], href, "Rp", "iks_collected"),
+        Figure(_("IKS used"), totals["used"], href, "Rp", "iks_used"),
+        Figure(_("IKS balance at the period's end"), totals["inflow"] - totals["outflow"], href, "Rp", "iks_balance"),
     )
 
 
