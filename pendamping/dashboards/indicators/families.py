@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from pendamping.dashboards.area import Area, child_key, list_url, within
@@ -40,7 +40,12 @@ def _bucket_labels() -> list[str]:
 
 def _bucket() -> Case:
     whens = [When(change_pct__lt=edge, then=Value(i)) for i, edge in enumerate(BUCKETS)]
-    return Case(*whens, default=Value(len(BUCKETS)), output_field=IntegerField())
+    return Case(When(change_pct=None, then=None), *whens, default=Value(len(BUCKETS)), output_field=IntegerField())
+
+
+def _shift() -> Case:
+    clipped = [When(decile_shift__lt=-3, then=Value(-3)), When(decile_shift__gt=3, then=Value(3))]
+    return Case(*clipped, default="decile_shift", output_field=IntegerField())
 
 
 def median(qs: QuerySet[Any], field: str, count: int) -> float | None:
@@ -59,22 +64,20 @@ def _changes(user: Any, area: Area) -> QuerySet[WelfareChange]:
     return qs.filter(regency_id=area.code) if area.level == "regency" else qs
 
 
-def _distribution(changes: QuerySet[WelfareChange]) -> list[tuple[str, int]]:
-    rows = changes.exclude(change_pct=None).order_by().annotate(b=_bucket()).values("b").annotate(n=Count("pk"))
-    counts = {r["b"]: r["n"] for r in rows}
-    return [(label, counts.get(i, 0)) for i, label in enumerate(_bucket_labels())]
+def _cross(changes: QuerySet[WelfareChange]) -> dict[tuple[int | None, int | None], int]:
+    """(income-change bucket, decile shift) -> families: one scan gives the distribution, the shifts and the
+    totals (a bucket or shift is None when its numbers are missing)."""
+    rows = changes.order_by().annotate(b=_bucket(), s=_shift()).values("b", "s").annotate(n=Count("pk"))
+    return {(r["b"], r["s"]): r["n"] for r in rows}
 
 
-def _deciles(changes: QuerySet[WelfareChange]) -> list[tuple[int, int]]:
-    clipped = Case(
-        When(decile_shift__lt=-3, then=Value(-3)),
-        When(decile_shift__gt=3, then=Value(3)),
-        default="decile_shift",
-        output_field=IntegerField(),
-    )
-    rows = changes.exclude(decile_shift=None).order_by().annotate(s=clipped).values("s").annotate(n=Count("pk"))
-    counts = {r["s"]: r["n"] for r in rows}
-    return [(shift, counts.get(shift, 0)) for shift in range(-3, 4)]
+def _distribution(cross: dict[tuple[int | None, int | None], int]) -> list[tuple[str, int]]:
+    counts = [sum(n for (b, _s), n in cross.items() if b == i) for i in range(len(BUCKETS) + 1)]
+    return list(zip(_bucket_labels(), counts, strict=True))
+
+
+def _deciles(cross: dict[tuple[int | None, int | None], int]) -> list[tuple[int, int]]:
+    return [(shift, sum(n for (_b, s), n in cross.items() if s == shift)) for shift in range(-3, 4)]
 
 
 def _counts(user: Any, area: Area) -> tuple[int, dict[str, int]]:
@@ -90,25 +93,24 @@ def _counts(user: Any, area: Area) -> tuple[int, dict[str, int]]:
 def family_figures(*, user: Any, area: Area) -> FamilyFigures:
     families, by_child = _counts(user, area)
     changes = _changes(user, area)
-    totals = changes.aggregate(
-        n=Count("pk"),
-        up=Count("pk", filter=Q(decile_shift__gt=0)),
-        down=Count("pk", filter=Q(decile_shift__lt=0)),
-    )
+    cross = _cross(changes)
+    followed = sum(cross.values())
+    up = sum(n for (_b, s), n in cross.items() if s is not None and s > 0)
+    down = sum(n for (_b, s), n in cross.items() if s is not None and s < 0)
     href = list_url("registry:family_list", area)
     return FamilyFigures(
         families=Figure(_("Families (KBS)"), families, href, "", "families"),
-        followed=Figure(_("Families followed up since joining"), totals["n"], "", "", "followed"),
+        followed=Figure(_("Families followed up since joining"), followed, "", "", "followed"),
         median_change=Figure(
             _("Median income change since joining, per month"),
-            median(changes, "income_change", totals["n"]),
+            median(changes, "income_change", followed),
             "",
             "Rp",
             "median_income_change",
         ),
-        distribution=_distribution(changes),
-        moved_up=Figure(_("Moved up a welfare decile"), share(totals["up"], totals["n"]), "", "%", "moved_up"),
-        moved_down=Figure(_("Moved down a welfare decile"), share(totals["down"], totals["n"]), "", "%", "moved_down"),
-        decile_shifts=_deciles(changes),
+        distribution=_distribution(cross),
+        moved_up=Figure(_("Moved up a welfare decile"), share(up, followed), "", "%", "moved_up"),
+        moved_down=Figure(_("Moved down a welfare decile"), share(down, followed), "", "%", "moved_down"),
+        decile_shifts=_deciles(cross),
         by_child=by_child,
     )

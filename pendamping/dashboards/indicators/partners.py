@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from pendamping.dashboards.area import Area, child_key, list_url
@@ -15,8 +15,6 @@ from pendamping.dashboards.indicators.groups import area_groups
 from pendamping.dashboards.period import Period
 from pendamping.partnerships.models import Agreement, Partner
 from pendamping.registry.models import Group
-
-Covers = Agreement.groups.through
 
 
 @dataclass(frozen=True)
@@ -29,9 +27,11 @@ class PartnerFigures:
 
 def partner_figures(*, user: Any, area: Area, period: Period) -> PartnerFigures:
     day = period.last_day
-    running = Covers.objects.filter(group_id=OuterRef("pk"), agreement__start_on__lte=day, agreement__end_on__gte=day)
     active = area_groups(user, area).filter(status=Group.Status.ACTIVE).order_by()
-    counts = {"active": Count("pk"), "covered": Count("pk", filter=Exists(running))}
+    # A join to the agreements counted distinct, not an EXISTS per KUBE: PostgreSQL runs an EXISTS inside an
+    # aggregate's FILTER once per row (a third of a second over 85,000 active KUBE), the join as one hash join.
+    running = Q(agreements__start_on__lte=day, agreements__end_on__gte=day)
+    counts = {"active": Count("pk", distinct=True), "covered": Count("pk", filter=running, distinct=True)}
     key = child_key(area, regency="regency_id", desa="desa")
     by_child = {r[key]: (r["active"], r["covered"]) for r in active.values(key).annotate(**counts)} if key else {}
     if key:  # the area's total is the sum of its children's: one grouped count instead of two
