@@ -3,7 +3,7 @@ the province, kecamatan of a regency) or, for a kecamatan, its KUBE. The page, t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
@@ -132,8 +132,8 @@ def dashboard(*, user: Any, area: Area, period: Period) -> Board:
         evaluation=evaluation_headline(user=user) if area.level == PROVINCE else None,
     )
     if area.level == KECAMATAN:
-        return Board(**{**board.__dict__, "kube": kecamatan_groups(user, area, period)})
-    return Board(**{**board.__dict__, "children": _children(user, board)})
+        return replace(board, kube=kecamatan_groups(user, area, period))
+    return replace(board, children=_children(user, board))
 
 
 def board_figures(board: Board) -> list[tuple[str, Figure]]:

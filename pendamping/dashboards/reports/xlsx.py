@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from pendamping.dashboards.board import board_figures
 from pendamping.dashboards.reports.content import ReportContent
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from pendamping.exchange.exports.cells import neutralise
 
 
 class _Book:
@@ -28,8 +27,7 @@ class _Book:
         if value is None:
             sheet.write_blank(r, c, None)
         elif isinstance(value, bool) or not isinstance(value, int | float):
-            text = str(value)
-            sheet.write_string(r, c, "'" + text if text.startswith(FORMULA_START) else text)
+            sheet.write_string(r, c, neutralise(str(value)))
         elif isinstance(value, float) and not value.is_integer():
             sheet.write_number(r, c, value, self.decimal)
         else:
