@@ -13,7 +13,7 @@ The cast (one user per role, with the regencies the scoping tests lean on):
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from hypothesis import settings as hypothesis_settings
 
 from pendamping.accounts.models import Role, User
 from pendamping.accounts.tests.factories import UserFactory
+from pendamping.core.tests.world_once import cast_member, uses_world, world_for_module
 from pendamping.regions.models import Region
 from pendamping.regions.services import regions_load
 
@@ -124,24 +125,35 @@ def _user(role: str, *regency_codes: str, username: str) -> User:
     return UserFactory(username=username, role=role, regencies=list(regency_codes))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _world_once(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """For a module whose tests use the scope tests' `world`: build it once (see world_once.py)."""
+    if not uses_world(request):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    with world_for_module(request, django_db_blocker, request.getfixturevalue("_import_dir")):
+        yield
+
+
 @pytest.fixture
 def admin(regions: RegionBook) -> User:
     return _user(Role.ADMIN, username="admin")
 
 
 @pytest.fixture
-def surabaya_officer(regions: RegionBook) -> User:
-    return _user(Role.OFFICER, SURABAYA, username="officer_surabaya")
+def surabaya_officer(request: pytest.FixtureRequest, regions: RegionBook) -> User:
+    return cast_member(request, "surabaya_officer")  # the scope tests' world has its own (world_once.py)
 
 
 @pytest.fixture
-def malang_officer(regions: RegionBook) -> User:
-    return _user(Role.OFFICER, MALANG, username="officer_malang")
+def malang_officer(request: pytest.FixtureRequest, regions: RegionBook) -> User:
+    return cast_member(request, "malang_officer")  # the scope tests' world has its own (world_once.py)
 
 
 @pytest.fixture
-def companion_user(regions: RegionBook) -> User:
-    return _user(Role.COMPANION, username="companion")
+def companion_user(request: pytest.FixtureRequest, regions: RegionBook) -> User:
+    return cast_member(request, "companion_user")  # the scope tests' world has its own (world_once.py)
 
 
 @pytest.fixture

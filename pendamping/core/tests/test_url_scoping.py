@@ -45,8 +45,6 @@ from pendamping.evaluation.models import (
 )
 from pendamping.registry.models import BoardRole, Family, Grant, Group, Membership, Scheme, Tranche
 from pendamping.registry.tests.factories import (
-    MALANG_VILLAGE,
-    SURABAYA_VILLAGE,
     FamilyFactory,
     GrantFactory,
     GroupFactory,
@@ -296,10 +294,13 @@ class World:
 
 
 @pytest.fixture
-def world(surabaya_officer: User, malang_officer: User, companion_user: User) -> World:
+def world(request: pytest.FixtureRequest, db: None) -> World:
+    """Built once per module (world_once.py); each test's changes are rolled back."""
+    from pendamping.core.tests.world_once import WORLDS
+
     cache.clear()  # the API's rate-limit counters live in the cache
-    home = make_bundle(SURABAYA_VILLAGE, "Xsurabaya", officer=surabaya_officer, companion_user=companion_user)
-    return World(home=home, away=make_bundle(MALANG_VILLAGE, "Xmalang", officer=malang_officer))
+    world: World = WORLDS[request.module][0]
+    return world
 
 
 def object_keys(route: Route) -> dict[str, str]:

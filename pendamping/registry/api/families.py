@@ -92,7 +92,10 @@ class FamilyPatch(Input):
 
 class FamilyOut(Schema):
     id: int
-    nik: str = Field(description="Masked (3578********0001) except on the detail endpoint for admins and officers")
+    nik: str = Field(
+        description="Masked (the first 4 and the last 4 digits, 8 asterisks between) except on the detail endpoint "
+        "for admins and officers"
+    )
     kk_number: str = Field(description="Masked like the NIK")
     head_name: str
     sex: str
