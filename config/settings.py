@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pendamping.core",
     "pendamping.audit",
+    "pendamping.privacy",
     "pendamping.accounts",
     "pendamping.regions",
     "pendamping.registry",
@@ -169,7 +170,9 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "pendamping" / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "pendamping" / "static"]
+if (BASE_DIR / "docs" / "panduan" / "img").is_dir():  # the user guide's screenshots (pendamping/core/guide.py)
+    STATICFILES_DIRS.append(("panduan/img", BASE_DIR / "docs" / "panduan" / "img"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

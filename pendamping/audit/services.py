@@ -2,6 +2,7 @@
 so an action and its audit entry are stored together or not at all."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,15 @@ from django.db import models
 
 from pendamping.audit.models import AuditEntry
 from pendamping.core.context import current_door
+
+_reveal_listeners: list[Callable[[Any], object]] = []
+
+
+def on_reveal(listener: Callable[[Any], object]) -> None:
+    """Call `listener(user)` after each reveal is recorded (the privacy app's mass-viewing alert). The audit sits
+    below every app, so an app above it listens here instead of every door that reveals calling it."""
+    if listener not in _reveal_listeners:
+        _reveal_listeners.append(listener)
 
 
 def _plain(value: Any) -> Any:
@@ -41,7 +51,7 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=user,
         actor_name=getattr(user, "username", "") if user else "system",
         door=current_door(),
@@ -51,3 +61,7 @@ def audit_record(
         object_repr=str(obj)[:200],
         changes=diff(before or {}, after or {}),
     )
+    if action == AuditEntry.Action.REVEAL and user is not None:
+        for listener in _reveal_listeners:
+            listener(user)
+    return entry

@@ -29,12 +29,14 @@ from pendamping.exchange.exports.spec import (
     secret,
     text,
 )
+from pendamping.privacy.selectors import restricted_companion_ids
 
 MAX_ID = 2**63 - 1
 
 
 def companions(user: Any, params: Any) -> QuerySet[Any]:
-    return companion_list(user=user, filters=CompanionFilters.from_params(params))
+    qs = companion_list(user=user, filters=CompanionFilters.from_params(params))
+    return qs.exclude(pk__in=restricted_companion_ids())  # restricted processing: never in a file
 
 
 def visits(user: Any, params: Any) -> QuerySet[Any]:

@@ -15,6 +15,7 @@ from pendamping.exchange.exports.spec import (
     secret,
     text,
 )
+from pendamping.privacy.selectors import restricted_family_ids
 from pendamping.registry.forms.groups import GrantFilterForm
 from pendamping.registry.models import Family, Grant, Group
 from pendamping.registry.selectors import RegistryFilters, family_list, grant_list, group_list
@@ -23,7 +24,8 @@ REGISTRY_VIEW = ("registry.view",)
 
 
 def families(user: Any, params: Any) -> QuerySet[Any]:
-    return family_list(user=user, filters=RegistryFilters.from_params(params))
+    # Families whose processing is restricted (UU 27/2022) stay on the page but never leave in a file.
+    return family_list(user=user, filters=RegistryFilters.from_params(params)).exclude(pk__in=restricted_family_ids())
 
 
 def groups(user: Any, params: Any) -> QuerySet[Any]:

@@ -22,6 +22,7 @@ from pendamping.companions.models import Companion
 from pendamping.evaluation.models import Arm, Response, Study
 from pendamping.exchange.exports.spec import Column, Kind, choice, flag, ident, number, text
 from pendamping.exchange.exports.table import Table, table_from, values
+from pendamping.privacy.selectors import restricted_companion_ids
 
 # (lower bound, label): the band of an age is the last one whose bound it reaches.
 AGE_BANDS = ((0, "<25"), (25, "25-34"), (35, "35-44"), (45, "45-54"), (55, "55+"))
@@ -85,6 +86,7 @@ def research_rows(*, user: Any, study: Study) -> QuerySet[Any]:
     return (
         Response.objects.visible_to(user)
         .filter(respondent__study=study)
+        .exclude(respondent__companion__in=restricted_companion_ids())  # restricted processing (UU 27/2022)
         .annotate(respondent_kind=kind, regency_code=regency)
         .order_by("respondent__pseudonym", "wave__order", "item__aspect__order", "item__order", "pk")
     )

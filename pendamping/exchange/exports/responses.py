@@ -24,6 +24,7 @@ from pendamping.exchange.exports.research import research_table
 from pendamping.exchange.exports.spec import ExportSpec
 from pendamping.exchange.exports.table import Table, table_from, values
 from pendamping.exchange.exports.writers import csv_chunks, xlsx_write
+from pendamping.privacy.services.alerts import alert_check_export
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -79,6 +80,7 @@ def export_recorded(user: Any, *, list_name: str, fmt: str, params: Any, rows: i
     act, over many rows at once."""
     after = {"export": list_name, "format": fmt, "filters": filters_of(params), "rows": rows}
     audit_record(actor=user, action="reveal", obj=user, after=after)
+    alert_check_export(user=user, rows=rows)
 
 
 def list_table(*, user: Any, spec: ExportSpec, params: Any) -> tuple[Table, QuerySet[Any], bool]:

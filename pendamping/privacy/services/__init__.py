@@ -1,0 +1,1 @@
+"""Privacy writes: access requests and corrections, restrictions, retention, alerts. Import from the modules."""
