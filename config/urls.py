@@ -16,6 +16,7 @@ urlpatterns = [
     path("complaints/", include("pendamping.complaints.urls")),
     path("evaluation/", include("pendamping.evaluation.urls")),
     path("exchange/", include("pendamping.exchange.urls")),
+    path("panduan/", include("pendamping.core.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
