@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pendamping.core.middleware.SecurityHeadersMiddleware",
+    "pendamping.core.middleware.NulRefusalMiddleware",  # ?q=%00 would be a 500 on PostgreSQL (B2)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -219,11 +220,33 @@ if SECURE:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# No NIK, name or address in a log line or an error mail (quality row E3): the error mail keeps the names of the
+# request's fields but none of their values, and a 16-digit number in any log line is masked (core/reporting.py).
+DEFAULT_EXCEPTION_REPORTER = "pendamping.core.reporting.PersonalDataReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pendamping.core.reporting.PersonalDataFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"masked": {"()": "pendamping.core.reporting.MaskingFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "masked"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PENDAMPING_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own console handler would print its records a second time, unmasked: the root's prints them.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Never at DEBUG, whatever PENDAMPING_LOG_LEVEL says: their DEBUG records hold personal data. SQL statements
+        # carry their parameters; a template's missing variable is logged with the whole context (the request's
+        # URL with its search terms, the records on the page).
+        "django.db.backends": {"level": "INFO"},
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # Domain settings (the province can narrow them; see Scheme for per-scheme member ranges).

@@ -13,7 +13,7 @@ from pendamping.accounts import services
 from pendamping.accounts.forms import TokenForm
 
 
-def _context(request: HttpRequest, form: TokenForm, raw_token: str = "") -> dict[str, Any]:
+def _context(request: HttpRequest, form: TokenForm, raw_token: str = "") -> dict[str, Any]:  # nosec B107  # none
     user: Any = request.user
     return {
         "form": form,

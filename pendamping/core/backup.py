@@ -245,7 +245,8 @@ def _pg_run(command: list[str], settings_dict: dict[str, Any], **env: str) -> st
         environ["PGPASSWORD"] = str(settings_dict["PASSWORD"])
     if sslmode := settings_dict.get("OPTIONS", {}).get("sslmode"):
         environ["PGSSLMODE"] = str(sslmode)
-    done = subprocess.run(command, capture_output=True, text=True, env=environ, check=False)
+    # pg_dump/psql by absolute path (shutil.which) with options built from DATABASES, never a shell.
+    done = subprocess.run(command, capture_output=True, text=True, env=environ, check=False)  # nosec B603
     if done.returncode != 0:
         program = Path(command[0]).name
         raise BackupError(_("%(program)s failed: %(error)s") % {"program": program, "error": done.stderr.strip()})

@@ -1,9 +1,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from pendamping.core.context import door
 
@@ -42,3 +43,24 @@ class CookieLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NulRefusalMiddleware:
+    """A page request whose query string holds a NUL character is refused (400) before any view reads it.
+
+    PostgreSQL text cannot hold NUL: a search, filter or ordering parameter carrying one (`?q=%00`) would reach a
+    query and fail there as a server error (found by test_sql_injection.py, B2). The pages read their parameters
+    in many places (forms, selectors, plain `request.GET.get`); one check here covers them all. The API refuses
+    NUL in its own schemas, with its own error body, so /api/ is left to it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/") and any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                _("NUL characters are not allowed."), content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

@@ -109,7 +109,7 @@ def _companions(total: int) -> list[Companion]:
         for code in sorted(by_regency):
             if len(by_regency[code]) >= 2 and len(chosen) < total:
                 chosen += [by_regency[code].pop(0), by_regency[code].pop(0)]
-    rng, n = random.Random(SEED), 0
+    rng, n = random.Random(SEED), 0  # nosec B311  # demo data, reproducible on purpose
     while len(chosen) < total:
         regency = DEMO_REGENCIES[(n // 2) % len(DEMO_REGENCIES)][0]
         chosen += [_extra_companion(rng, regency, n), _extra_companion(rng, regency, n + 1)]

@@ -51,7 +51,7 @@ def families_csv_write(*, path: Path, rows: int, seed: int = 2019, regencies: li
 
     Village by village in the order of their codes, as a DTKS/SIKS-NG export lists them (it is pulled per
     region); a village whose kecamatan has run out of NIK serials passes its share on to the next village."""
-    rng, serials = random.Random(seed), SerialBook()
+    rng, serials = random.Random(seed), SerialBook()  # nosec B311  # demo data, reproducible on purpose
     villages = _villages(regencies)
     shares = _shares(rng, len(villages), rows)
     written = carried = 0

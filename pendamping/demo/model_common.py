@@ -42,7 +42,8 @@ APPLICANT_SERIAL = 8001
 
 
 def part_rng(seed: int, part: str) -> random.Random:
-    return random.Random(f"{seed}-companion-model-{part}")  # a str seed is hashed: stable across runs
+    # A str seed is hashed: stable across runs. Demo data, reproducible on purpose.
+    return random.Random(f"{seed}-companion-model-{part}")  # nosec B311
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def demo_seed(
     if families < 1 or batch_size < 1:
         raise ValidationError(_("The number of families and the batch size must be at least 1."))
     _refuse_filled_database()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # demo data, reproducible on purpose
     serials = SerialBook()
     try:
         pool = DesaPool.load(serials)

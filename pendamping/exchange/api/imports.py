@@ -7,14 +7,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from pendamping.accounts.guards import require
-from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, Paged, PageQuery, build, page_of
+from pendamping.core.api_support import ERRORS, ApiRequest, ErrorOut, IdPath, Input, Paged, PageQuery, build, page_of
 from pendamping.exchange.queue import enqueue_check, enqueue_run
 from pendamping.exchange.selectors import imports as selectors
 from pendamping.exchange.services import batches, files, mappings
 from pendamping.exchange.services.templates import template_xlsx
+from pendamping.exchange.views.uploads import api_upload_limit
 
 router = Router(tags=["exchange"])
 
@@ -89,7 +91,8 @@ def import_detail(request: ApiRequest, batch_id: IdPath) -> Any:
     return batch_out(_batch(request, batch_id), detail=True)
 
 
-@router.post("/exchange/imports", response={201: BatchOut, **ERRORS}, summary="Upload a file to import")
+@router.post("/exchange/imports", response={201: BatchOut, 413: ErrorOut, **ERRORS}, summary="Upload a file to import")
+@decorate_view(api_upload_limit)
 def import_new(
     request: ApiRequest,
     kind: Form[KindName],
@@ -98,7 +101,8 @@ def import_new(
     on_existing: Form[Literal["skip", "update", "reject"]] = "skip",
     mapping: Form[str] = "",
 ) -> Any:
-    """The file is kept and checked (a dry run) by the task worker; poll the batch, then POST …/run."""
+    """The file is kept and checked (a dry run) by the task worker; poll the batch, then POST …/run. A file over
+    the size limit (PENDAMPING_IMPORT_MAX_MB) gets a 413; it is not read past the limit."""
     if file.size and file.size > files.max_bytes():
         raise files.too_big(file.size)
     saved = None

@@ -19,7 +19,7 @@ Rows = Callable[[Any, Any], QuerySet[Any]]  # (user, request.GET) -> the list pa
 class Kind(StrEnum):
     TEXT = "text"  # free text, neutralised (cells.neutralise)
     ID = "id"  # an identifier (code, reference, DTKS id): always text, never a number that loses digits
-    SECRET = "secret"  # a NIK or KK number: masked unless the role may see it unmasked
+    SECRET = "secret"  # nosec B105  # a column kind: a NIK or KK number, masked unless the role may see it
     NUMBER = "number"  # int, Decimal or float; written as a number, negative amounts too
     DATE = "date"
     DATETIME = "datetime"  # shown in the office's time zone

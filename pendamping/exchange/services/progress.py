@@ -9,12 +9,13 @@ from __future__ import annotations
 import threading
 import time
 
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from pendamping.exchange.models import ImportBatch
 
 MIN_INTERVAL = 1.0  # seconds between two writes
+RECONNECT_TRIES = 20  # a second apart: how long an ending import waits for a restarting database (C4)
 
 
 def _write(batch_id: int, done: int, total: int | None, phase: str) -> None:
@@ -65,5 +66,15 @@ def mark(batch: ImportBatch, **fields: object) -> None:
     """Change a batch's status fields now, committed, whatever transaction may be open around the caller."""
     for name, value in fields.items():
         setattr(batch, name, value)
-    with transaction.atomic():
-        ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+    for attempt in range(RECONNECT_TRIES):
+        try:
+            with transaction.atomic():
+                ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+            return
+        except (OperationalError, InterfaceError):
+            # The database went away (restarted) and took the import with it. Outside any transaction, reconnect
+            # and try again for a while, so the batch ends as failed now rather than when the reaper finds it.
+            if connection.in_atomic_block or attempt == RECONNECT_TRIES - 1:
+                raise
+            connection.close()
+            time.sleep(1)

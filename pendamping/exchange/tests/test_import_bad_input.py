@@ -189,7 +189,7 @@ def test_a_file_over_the_size_limit_is_refused_while_uploading(surabaya_officer,
     client.force_login(surabaya_officer)
     response = client.post("/exchange/imports/new/", {"kind": "families", "mode": "all", "on_existing": "skip",
                                                       "file": _named(b"x" * 5000, "big.csv")})  # fmt: skip
-    assert response.status_code == 200 and "larger than the limit" in response.content.decode()
+    assert response.status_code == 413 and "larger than the limit" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 

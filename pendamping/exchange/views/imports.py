@@ -55,8 +55,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
 def _import_start(request: HttpRequest, handler: LimitedUpload) -> HttpResponse:
     require(request.user, "import.run")
     form = UploadForm(request.POST or None, request.FILES or None, mappings=_mapping_options(request.user))
+    status = 200
     if request.method == "POST" and handler.too_big:
         form.add_error("file", files.too_big(handler.received).messages[0])
+        status = 413
     elif request.method == "POST" and form.is_valid():
         try:
             batch = _upload(request, form.cleaned_data)
@@ -65,7 +67,8 @@ def _import_start(request: HttpRequest, handler: LimitedUpload) -> HttpResponse:
         else:
             enqueue_check(batch)
             return redirect("exchange:import_detail", pk=batch.pk)
-    return render(request, "exchange/imports/start.html", {"form": form, "max_mb": files.max_bytes() // 2**20})
+    context = {"form": form, "max_mb": files.max_bytes() // 2**20}
+    return render(request, "exchange/imports/start.html", context, status=status)
 
 
 def _upload(request: HttpRequest, data: dict[str, Any]) -> Any:

@@ -79,7 +79,7 @@ class Command(BaseCommand):
     def _serve(self, port: int) -> None:
         # Its own session: Ctrl-C reaches only this process, which then stops the worker once, cleanly.
         env = {**os.environ, "PENDAMPING_DATA": str(settings.DATA_DIR)}
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # nosec B603  # this Python, a fixed argument list, no shell
             [sys.executable, "-m", "pendamping.cli", "db_worker", "--no-reload"],
             env=env,
             start_new_session=True,
