@@ -50,12 +50,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     SQLite serialises writers, so a race there proves nothing."""
     from django.db import connection
 
+    if os.environ.get("DATABASE_URL") and connection.vendor != "postgresql":
+        raise pytest.UsageError(f"DATABASE_URL is set but the tests would run on {connection.vendor} (F4)")
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of .ci/run)")
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+_SKIPPED_ON_POSTGRES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """F4: on PostgreSQL nothing marked `postgres` may be skipped (SQLite skips them with a reason, shown by -rs)."""
+    if report.skipped and "postgres" in report.keywords and os.environ.get("DATABASE_URL"):
+        _SKIPPED_ON_POSTGRES.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SKIPPED_ON_POSTGRES and not hasattr(session.config, "workerinput"):
+        print(f"\nPostgreSQL-only tests skipped on PostgreSQL: {', '.join(_SKIPPED_ON_POSTGRES)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

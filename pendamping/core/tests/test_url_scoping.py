@@ -279,7 +279,11 @@ def make_bundle(code: str, tag: str, *, officer: User, companion_user: User | No
     AssignmentFactory(group=group, companion=former, started_on=dt.date(2022, 1, 1), ended_on=dt.date(2022, 12, 31))
     bundle.extra["former"] = former
     for hook in BUNDLE_HOOKS:
+        before = dict(bundle.extra)
         hook(bundle)
+        # A hook reusing another's key would hand one app's routes the other's rows (ids that may still exist).
+        taken = [key for key, value in before.items() if bundle.extra[key] is not value]
+        assert not taken, f"{hook.__module__} overwrote bundle.extra keys {taken}; give its rows their own names"
     return bundle
 
 

@@ -1,7 +1,8 @@
 """The dashboards app: its part of the URL-enumerating scope tests.
 
 Which objects fill the keys of its pages (KEYS): a regency's dashboard takes the bundle's regency, a report's
-pages the bundle officer's report (a finished PDF naming the tag). Reports are their requester's: the other
+pages the bundle officer's report (a finished PDF naming the tag; "dashboard_report", as "report" is the
+enterprise app's monthly report). Reports are their requester's: the other
 regency's officer, the auditor and the companion get 404; the admin's control run reaches them."""
 
 from django.utils import timezone
@@ -11,12 +12,12 @@ from pendamping.dashboards.models import Report
 
 __all__: list[str] = []
 
-_REPORT = {"pk": "report"}
+_REPORT = {"pk": "dashboard_report"}
 KEYS.update(
     {
         "dashboards:area": {"code": "regency_region"},
         **{f"dashboards:{view}": _REPORT for view in ("report_detail", "report_file")},
-        **{f"/api/dashboards/reports/{{report_id}}{sub}": {"report_id": "report"} for sub in ("", "/file")},
+        **{f"/api/dashboards/reports/{{report_id}}{sub}": {"report_id": "dashboard_report"} for sub in ("", "/file")},
     }
 )
 BODIES.update(
@@ -34,7 +35,7 @@ TRACKED.extend([Report])
 
 def add_rows(bundle: Bundle) -> None:
     bundle.extra["regency_region"] = bundle.group.regency
-    bundle.extra["report"] = Report.objects.create(
+    bundle.extra["dashboard_report"] = Report.objects.create(
         kind=Report.Kind.REGENCY_MONTH,
         area_code=bundle.group.regency_id,
         period="2026-09",
