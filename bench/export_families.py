@@ -13,6 +13,7 @@ Refuses SQLite unless --allow-sqlite. See bench/EXPORTS.md.
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import random
@@ -45,6 +46,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", metavar="PATH", help="keep the file at PATH (default: a temporary file)")
     parser.add_argument("--allow-sqlite", action="store_true", help="run on SQLite anyway (figures not comparable)")
     parser.add_argument("--export-only", action="store_true", help=argparse.SUPPRESS)  # the measured child process
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # and a JSON line (bench/run.py)
     return parser.parse_args()
 
 
@@ -142,6 +144,9 @@ def export(args: argparse.Namespace) -> None:
     print(f"file: {size / 1024 / 1024:,.1f} MB; peak RSS {peak:,.0f} MB (process before the export: {before:,.0f} MB)")
     verdict = "within" if seconds < 60 and peak < 500 else "OUTSIDE"
     print(f"targets (< 60 s, < 500 MB for 1,000,000 rows): {verdict}")
+    if args.json:
+        figures = {"rows": rows, "seconds": seconds, "cpu_s": cpu, "size_mb": size / 2**20, "rss_mb": peak}
+        print(json.dumps(figures))
 
 
 def main() -> None:
