@@ -10,6 +10,8 @@ fast and run in both passes. The round trip of the test database itself takes on
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.utils import load_backend
 
+from pendamping.accounts.models import Role
+from pendamping.accounts.services import token_create
+from pendamping.accounts.tests.factories import PASSWORD, UserFactory
 from pendamping.core.backup import RestoreMismatch, backup_create, backup_restore, sqlite_sums
 from pendamping.core.backup_verify import (
     BackupError,
@@ -204,6 +209,66 @@ def test_the_site_database_round_trips_through_a_backup(alias: Alias, tmp_path: 
     # Read as the backup reads it: with the plain sqlite3 driver, which hands values back without Django's
     # conversions (datetimes, decimals), so the checksums compare.
     assert sqlite_sums(path=tmp_path / "restored.sqlite3") == manifest_read(dump=dump).tables
+
+
+ROOT = Path(__file__).resolve().parents[3]
+# Run in the restored site (`pendamping shell -c`): sign in through the login form, open the home page, list the
+# families with a bearer token; print the status codes and the count as JSON. Static files are served from the
+# source tree (there is no collectstatic in a test); everything else is the production settings.
+SMOKE = """
+import json, os
+from django.test import Client, override_settings
+files = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={"default": files, "staticfiles": plain}):
+    web = Client()
+    login = web.post("/accounts/login/", {"username": os.environ["SMOKE_USER"], "password": os.environ["SMOKE_PW"]})
+    home = web.get("/")
+    api = Client(headers={"Authorization": "Bearer " + os.environ["SMOKE_TOKEN"]}).get("/api/families")
+    count = api.json().get("count") if api.status_code == 200 else api.content.decode()[:300]
+    print(json.dumps({"login": login.status_code, "login_to": login.get("Location"), "home": home.status_code,
+                      "api": api.status_code, "families": count}))
+"""
+
+
+def _site(data: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    """`python -m pendamping.cli ARGS` with the production settings over the SQLite file in `data`, started."""
+    environ = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environ |= {"PENDAMPING_DATA": str(data), "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    command = [sys.executable, "-m", "pendamping.cli", *args]
+    return subprocess.Popen(command, env=environ, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finished(process: subprocess.Popen[str]) -> str:
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    return out
+
+
+@sqlite_only
+@pytest.mark.real_password_hashers  # the restored site signs in with the production hashers (Argon2)
+@pytest.mark.django_db(transaction=True)
+def test_the_restored_site_database_serves_a_user_created_before_the_backup(alias: Alias, tmp_path: Path) -> None:
+    """F1's smoke test: the application, pointed at the restored file (PENDAMPING_DATA/pendamping.sqlite3, as
+    config/settings.py names it), passes `check`, signs in a user made before the backup, and serves the home
+    page and the API's family list with that user's token."""
+    user = UserFactory(username="smoke_admin", role=Role.ADMIN)
+    raw = token_create(user=user, name="smoke")[1]
+    FamilyFactory.create_batch(2)
+    (tmp_path / "backups").mkdir()
+    call_command("backup", output=tmp_path / "backups")
+    (dump,) = (tmp_path / "backups").glob("pendamping-*.sqlite3")
+    data = tmp_path / "data"
+    restored = alias(data / "pendamping.sqlite3")
+    call_command("restore", str(dump), database=restored)
+    connections[restored].close()
+
+    # Both at once (two cores): `check` only reads.
+    checked = _site(data, "check")
+    served = _site(data, "shell", "-c", SMOKE, SMOKE_USER=user.username, SMOKE_PW=PASSWORD, SMOKE_TOKEN=raw)
+    assert "no issues" in _finished(checked)
+    result = json.loads(_finished(served).strip().splitlines()[-1])
+    assert result == {"login": 302, "login_to": "/", "home": 200, "api": 200, "families": 2}
 
 
 @pytest.mark.postgres
