@@ -1,4 +1,3 @@
-import datetime as dt
 import secrets
 from typing import Any
 
@@ -41,9 +40,6 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-LAST_USED_PRECISION = dt.timedelta(minutes=1)
-
-
 def token_authenticate(*, raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
@@ -52,11 +48,7 @@ def token_authenticate(*, raw: str) -> User | None:
     )
     if token is None:
         return None
-    now = timezone.now()
-    # "Last used" is for people (is this token still in use?); to the minute is enough. Writing it on every
-    # request was a write and a commit per API read (bench/run.py: a quarter of a list request's cost).
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
 
 
