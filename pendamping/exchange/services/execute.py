@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,8 @@ from pendamping.exchange.xlsform.responses_io import item_codes_for, widen_to_lo
 
 log = logging.getLogger(__name__)
 Status = ImportBatch.Status
+RACE_TRIES = 3  # runs of one batch when another import keeps committing the same new NIKs first
+FAMILY_NIK_UNIQUE = "family_nik_unique"
 
 
 def open_batch(batch: ImportBatch) -> Table:
@@ -70,7 +74,7 @@ def execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary
     tracker = progress if isinstance(progress, BatchProgress) else BatchProgress(batch.pk, echo=progress)
     ended = False
     try:
-        summary = _execute(batch, dry_run=dry_run, progress=tracker)
+        summary = _execute_racing(batch, dry_run=dry_run, progress=tracker)
         ended = True
     except FileProblem as exc:
         mark(batch, status=Status.FAILED, phase="", message=str(exc), finished_at=timezone.now())
@@ -84,6 +88,29 @@ def execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary
             mark(batch, status=Status.FAILED, phase="", message=message, finished_at=timezone.now())
     _finish(batch, summary, dry_run=dry_run)
     return summary
+
+
+def _execute_racing(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary:
+    """Run; and again if another import committed a NIK this one was writing as new. Both looked it up before
+    either committed, so the unique index refused this one and its transaction was rolled back: run again, it
+    now finds that family and reports the row by the batch's policy (skipped, updated, or a row error)."""
+    for _attempt in range(RACE_TRIES - 1):
+        try:
+            return _execute(batch, dry_run=dry_run, progress=progress)
+        except (DatabaseError, psycopg.Error) as exc:  # the COPY's thread raises psycopg's own error
+            if not _lost_nik_race(exc):
+                raise
+            log.info("Import batch %s lost a race for a NIK to another import; running it again.", batch.pk)
+    return _execute(batch, dry_run=dry_run, progress=progress)
+
+
+def _lost_nik_race(exc: BaseException) -> bool:
+    """The unique NIK of families refused a row (psycopg's error from the COPY, or Django's wrapping it)."""
+    for error in (exc, exc.__cause__):
+        diag = getattr(error, "diag", None)
+        if diag is not None and getattr(diag, "constraint_name", None) == FAMILY_NIK_UNIQUE:
+            return True
+    return False
 
 
 def _execute(batch: ImportBatch, *, dry_run: bool, progress: Progress) -> Summary:
