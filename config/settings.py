@@ -1,11 +1,13 @@
 """Pendamping settings: one env-driven file that runs with no setup (SQLite in ./var).
 
 Environment: PENDAMPING_DATA (data folder, default ./var), DATABASE_URL (PostgreSQL in production),
-PENDAMPING_DEBUG, PENDAMPING_SECRET_KEY, PENDAMPING_ALLOWED_HOSTS, PENDAMPING_SECURE (HTTPS settings).
+PENDAMPING_DEBUG, PENDAMPING_SECRET_KEY, PENDAMPING_ALLOWED_HOSTS, PENDAMPING_SECURE (HTTPS settings),
+PENDAMPING_ADMINS, PENDAMPING_SERVER_EMAIL, PENDAMPING_EMAIL_HOST, PENDAMPING_EMAIL_PORT (error mails).
 """
 
 import os
 import secrets
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,19 @@ DEBUG = _env_bool("PENDAMPING_DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("PENDAMPING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PENDAMPING_CSRF_ORIGINS", "").split(",") if o]
+
+
+def _admins() -> list[tuple[str, str]]:
+    """PENDAMPING_ADMINS="Ani <ani@dinsos.example>, ops@dinsos.example": who is mailed a server error (the
+    mail holds no personal data: core/reporting.py)."""
+    pairs = getaddresses([os.environ.get("PENDAMPING_ADMINS", "")])
+    return [(name, address) for name, address in pairs if "@" in address]
+
+
+ADMINS = _admins()
+SERVER_EMAIL = os.environ.get("PENDAMPING_SERVER_EMAIL", "pendamping@localhost")
+EMAIL_HOST = os.environ.get("PENDAMPING_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PENDAMPING_EMAIL_PORT", "25"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
