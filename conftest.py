@@ -23,7 +23,13 @@ from hypothesis import settings as hypothesis_settings
 
 from pendamping.accounts.models import Role, User
 from pendamping.accounts.tests.factories import UserFactory
-from pendamping.core.tests.world_once import cast_member, uses_world, world_for_module
+from pendamping.core.tests.world_once import (
+    FAST_HASHERS,
+    IMMEDIATE_TASKS,
+    cast_member,
+    uses_world,
+    world_for_module,
+)
 from pendamping.regions.models import Region
 from pendamping.regions.services import regions_load
 
@@ -35,7 +41,6 @@ if os.environ.get("CI"):
 
 SURABAYA = "35.78"
 MALANG = "35.07"
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 _DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
 
@@ -104,7 +109,7 @@ def _test_settings(request: pytest.FixtureRequest, settings: Any, _import_dir: s
     """Argon2 is deliberately slow; tests that create users would crawl. Tasks run at once, in-process."""
     settings.PENDAMPING = {**settings.PENDAMPING, "IMPORT_DIR": _import_dir}
     if request.node.get_closest_marker("real_password_hashers") is None:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.TASKS = IMMEDIATE_TASKS
     # Messages are asserted in English (the source language); the Indonesian default has tests of its own
     # that switch back with `translation.override("id")` or an Accept-Language header.

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,3 +74,19 @@ def register_family(page: Any, name: str, *, desa: str = DESA, woman: bool = Fal
         page.click("main form button[type=submit]")
     assert "/registry/families/new/" not in page.url, page.locator(".form-errors, .field-error").all_inner_texts()
     return str(page.url)
+
+
+def import_upload(page: Any, name: str, text: str) -> None:
+    """Upload a families CSV on the import page (all or nothing) and land on its batch page."""
+    page.goto("/exchange/imports/new/")
+    page.select_option("select[name=kind]", "families")
+    page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
+    page.select_option("select[name=mode]", "all")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert re.search(r"/exchange/imports/\d+/$", page.url), errors(page)
+
+
+def import_checked(page: Any) -> None:
+    """The check runs in the worker; the page polls and reloads itself when it is over."""
+    page.locator("#progress table.counts").wait_for(timeout=60_000)

@@ -3,24 +3,9 @@
 import re
 from typing import Any
 
-from steps import errors, new_kk, new_nik
+from steps import import_checked, import_upload, new_kk, new_nik
 
 HEADER = "NIK,NO KK,NAMA,KODE DESA,JUMLAH ART,PENGHASILAN\n"
-
-
-def _upload(page: Any, name: str, text: str) -> None:
-    page.goto("/exchange/imports/new/")
-    page.select_option("select[name=kind]", "families")
-    page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
-    page.select_option("select[name=mode]", "all")
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert re.search(r"/exchange/imports/\d+/$", page.url), errors(page)
-
-
-def _wait_checked(page: Any) -> None:
-    """The check runs in the worker; the page polls and reloads itself when it is over."""
-    page.locator("#progress table.counts").wait_for(timeout=60_000)
 
 
 def test_import_with_errors_is_previewed_fixed_and_committed(officer: Any, shot: Any) -> None:
@@ -33,9 +18,9 @@ def test_import_with_errors_is_previewed_fixed_and_committed(officer: Any, shot:
 
     page.goto("/exchange/imports/")
     shot(page, "imports", guide="petugas-impor-daftar")
-    _upload(page, "keluarga-salah.csv", HEADER + "\n".join(bad) + "\n")
+    import_upload(page, "keluarga-salah.csv", HEADER + "\n".join(bad) + "\n")
     shot(page, "uploaded")
-    _wait_checked(page)
+    import_checked(page)
     table = page.locator("main h2 + p + .table-scroll table")
     assert "NIK" in page.locator("main").inner_text()
     assert table.locator("tbody tr").count() == 2, table.inner_text()
@@ -43,8 +28,8 @@ def test_import_with_errors_is_previewed_fixed_and_committed(officer: Any, shot:
     shot(page, "errors-shown", guide="petugas-impor-galat", full_page=True)
     assert page.locator("a[href*='/to-fix/']").count() >= 1  # the rejected rows, to fix and upload again
 
-    _upload(page, "keluarga-benar.csv", HEADER + "\n".join(rows) + "\n")
-    _wait_checked(page)
+    import_upload(page, "keluarga-benar.csv", HEADER + "\n".join(rows) + "\n")
+    import_checked(page)
     assert "Kesalahan" not in page.locator("main h2").all_inner_texts()
     counts = page.locator("table.counts").inner_text()
     assert re.search(r"\b3\b", counts), counts

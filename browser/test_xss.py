@@ -8,8 +8,18 @@ import re
 from typing import Any
 from urllib.parse import quote_plus
 
-from steps import DESA_XSS, choose_village, errors, new_kk, new_nik, register_family, settle, today
-from test_import import _upload, _wait_checked
+from steps import (
+    DESA_XSS,
+    choose_village,
+    errors,
+    import_checked,
+    import_upload,
+    new_kk,
+    new_nik,
+    register_family,
+    settle,
+    today,
+)
 
 from conftest import PASSWORDS
 
@@ -135,14 +145,14 @@ def test_script_like_names_imported_from_a_file_are_shown_as_text(officer: Any, 
     rejected = [new_nik()[:10], new_kk(), PREFIX + "ditolak <script>alert(1)</script>", DESA_XSS, "3", "1.000.000"]
     buffer = io.StringIO()
     csv.writer(buffer).writerows([IMPORT_HEADER, *rows, rejected])
-    _upload(page, "keluarga-xss.csv", buffer.getvalue())
-    _wait_checked(page)
+    import_upload(page, "keluarga-xss.csv", buffer.getvalue())
+    import_checked(page)
     _shown_as_text(page, rejected[0])  # the check's error table shows the rejected row's bad value
     shot(page, "import-check-with-script-names", full_page=True)
     buffer = io.StringIO()
     csv.writer(buffer).writerows([IMPORT_HEADER, *rows])
-    _upload(page, "keluarga-xss-benar.csv", buffer.getvalue())
-    _wait_checked(page)
+    import_upload(page, "keluarga-xss-benar.csv", buffer.getvalue())
+    import_checked(page)
     with page.expect_navigation():
         page.click("form[action$='/run/'] button[type=submit]")
     page.locator("form[action$='/undo/']").wait_for(timeout=60_000)

@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from pendamping.audit.models import AuditEntry
+from pendamping.audit.selectors import audit_of
 from pendamping.companions.models import Application, Companion
 from pendamping.privacy.models import Alert, Restriction
 from pendamping.registry.models import Family, Membership
@@ -49,11 +49,7 @@ def person_records(*, nik: str) -> PersonRecords:
 
 def person_audit(*, records: list[models.Model]) -> QuerySet[AuditEntry]:
     """The audit entries whose object is one of `records`, oldest first: changes and unmasked views alike."""
-    where = Q(pk__in=[])
-    for row in records:
-        ct = ContentType.objects.get_for_model(row, for_concrete_model=True)
-        where |= Q(content_type=ct, object_id=str(row.pk))
-    return AuditEntry.objects.filter(where).select_related("content_type").order_by("at", "id")
+    return audit_of(records).select_related("content_type").order_by("at", "id")
 
 
 def restricted_family_ids() -> QuerySet[Restriction, Any]:

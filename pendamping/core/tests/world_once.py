@@ -29,6 +29,9 @@ CAST = {
     "malang_officer": (Role.OFFICER, ["35.07"], "officer_malang"),
     "companion_user": (Role.COMPANION, [], "companion"),
 }
+# What every test runs with (the root conftest's _test_settings); the world is built with the same.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WORLDS: dict[Any, tuple[Any, dict[str, User]]] = {}  # module -> (World, cast), while the module runs
 _USERS_OF_WORLD = pytest.StashKey[set[Any]]()
 
@@ -61,8 +64,8 @@ def cast_member(request: pytest.FixtureRequest, name: str) -> User:
 def _settings_of_a_test(import_dir: str) -> override_settings:
     """What the root conftest's _test_settings gives each test, for rows built outside any test."""
     return override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        PASSWORD_HASHERS=FAST_HASHERS,
+        TASKS=IMMEDIATE_TASKS,
         LANGUAGE_CODE="en",
         PENDAMPING={**settings.PENDAMPING, "IMPORT_DIR": import_dir},
     )
