@@ -14,6 +14,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from pendamping.core.proxies import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PENDAMPING_DATA", "var")).resolve()
 
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pendamping.core.proxies.TrustedProxyMiddleware",  # first: everything after it reads the client's address
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,7 +174,12 @@ AXES_COOLOFF_TIME = float(os.environ.get("PENDAMPING_LOGIN_COOLOFF_HOURS", "0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # set from a trusted proxy's header (below), never the client's
+
+# Behind nginx or a load balancer: their addresses (comma-separated, networks allowed). REMOTE_ADDR then becomes
+# the client's address as the nearest untrusted hop of X-Forwarded-For (pendamping/core/proxies.py). Empty: the
+# header is ignored, as when clients reach the application directly.
+TRUSTED_PROXIES = parse_networks(os.environ.get("PENDAMPING_TRUSTED_PROXIES", ""))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
