@@ -210,7 +210,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Shared by every web and worker process (rate-limit counters must hold across processes).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "pendamping.core.cache.DatabaseCache",  # one UPSERT per set (core/cache.py)
         "LOCATION": "pendamping_cache",
         # Dashboard snapshots (a few hundred boards) share it with the API's rate limits: the default cap of 300
         # entries would cull the snapshots as fast as the scheduled refresh writes them.

@@ -25,7 +25,18 @@ class Page:
         return self.number > 1
 
 
-def paginate(qs: QuerySet[Any], *, page: object, page_size: object = None, max_size: int | None = None) -> Page:
+def paginate(
+    qs: QuerySet[Any],
+    *,
+    page: object,
+    page_size: object = None,
+    max_size: int | None = None,
+    columns: tuple[str, ...] = (),
+    count: int | None = None,
+) -> Page:
+    """With `columns`, the items are `qs.values(*columns)` rows; the count is still taken on `qs` itself, because
+    a count of the values would keep the joins the related columns need. A `count` given is `qs.count()` known
+    from elsewhere (a tally)."""
     limit = max_size or settings.PENDAMPING["API_MAX_PAGE_SIZE"]
     try:
         size = (
@@ -33,7 +44,10 @@ def paginate(qs: QuerySet[Any], *, page: object, page_size: object = None, max_s
         )
     except ValueError:
         size = settings.PENDAMPING["PAGE_SIZE"]
-    paginator = Paginator(qs, size)
+    paginator = Paginator(qs.values(*columns) if columns else qs, size)
+    if columns or count is not None:
+        # A cached property: once set, the paginator does not compute it again.
+        paginator.count = qs.count() if count is None else count
     try:
         p = paginator.page(str(page or 1))
     except PageNotAnInteger:

@@ -102,6 +102,32 @@ class Family(models.Model):
         return mask_number(self.kk_number)
 
 
+class FamilyTallyQuerySet(models.QuerySet["FamilyTally"]):
+    def visible_to(self, user: Any) -> "FamilyTallyQuerySet":
+        return scoped(self, user, regency="regency_code", companion=None)
+
+
+class FamilyTally(models.Model):
+    """How many families each regency has in each status, kept by the database's own triggers on the family
+    table (migration 0005), so whatever writes families (a form, an import's COPY, a bulk update, the admin) keeps
+    it right in the same transaction. A list's count reads it instead of counting a regency's families again on
+    every request. PostgreSQL appends each write statement's change as rows of its own, so two writers never
+    wait for one row (an import holds its rows until it commits) and a read sums them; the rows are now and
+    then added up into one per key (selectors.family_count). SQLite, one writer at a time, keeps one row per key."""
+
+    regency_code = models.CharField(max_length=13)
+    status = models.CharField(max_length=10)
+    families = models.BigIntegerField()
+
+    objects = FamilyTallyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["regency_code", "status"], name="family_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.regency_code} {self.status}: {self.families:+d}"
+
+
 class Scheme(models.Model):
     """A programme's rules for its KUBE, e.g. a province that allows only 5-10 members."""
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pendamping.accounts.models import ApiToken
-from pendamping.accounts.services import token_authenticate
+from pendamping.accounts.services import LAST_USED_RESOLUTION, token_authenticate, token_create
 from pendamping.accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,18 @@ def test_a_token_is_shown_once_and_works_until_revoked(
     token = ApiToken.objects.get(user=surabaya_officer)
     client.post(reverse("accounts:token_revoke", args=[token.pk]))
     assert token_authenticate(raw=raw) is None
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute(surabaya_officer: Any) -> None:
+    token, raw = token_create(user=surabaya_officer, name="t")
+    token_authenticate(raw=raw)
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    token_authenticate(raw=raw)  # within the minute: not written again
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - LAST_USED_RESOLUTION)
+    token_authenticate(raw=raw)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
 
 
 def test_nobody_can_revoke_another_users_token(

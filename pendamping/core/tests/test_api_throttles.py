@@ -7,16 +7,21 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+import types
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test import Client, RequestFactory
 
 from pendamping.accounts.models import User
 from pendamping.accounts.services import token_create
 from pendamping.accounts.tests.factories import PASSWORD
+from pendamping.core import api_support
 from pendamping.core.api_support import UserThrottle
 from pendamping.core.api_throttles import LoginThrottle
 
@@ -72,6 +77,37 @@ def test_a_body_that_is_not_json_is_still_counted_and_refused_cleanly(settings: 
     assert codes == [400, 429]
 
 
+def test_after_a_burst_one_more_request_is_let_through_every_interval(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.PENDAMPING = {**settings.PENDAMPING, "API_RATE_USER": "5/min"}  # a burst of 5, then one each 12 s
+    clock = [time.time()]  # the cache's expiry reads the same clock: keep it near the real one
+    monkeypatch.setattr(api_support.time, "time", lambda: clock[0])
+    throttle, request = UserThrottle(), RequestFactory().get("/api/me")
+    request.auth = types.SimpleNamespace(pk=7)  # type: ignore[attr-defined]
+    assert [throttle.allow_request(request) for _ in range(6)] == [True] * 5 + [False]
+    assert throttle.wait() == pytest.approx(12)
+    clock[0] += 11.9
+    assert not throttle.allow_request(request)
+    clock[0] += 0.2
+    assert [throttle.allow_request(request) for _ in range(2)] == [True, False]
+    clock[0] += 60  # a quiet minute fills the allowance again, and no more than that
+    assert [throttle.allow_request(request) for _ in range(6)] == [True] * 5 + [False]
+    with connection.cursor() as cursor:  # one number per client, however busy
+        cursor.execute("SELECT value FROM pendamping_cache WHERE cache_key LIKE %s", ["%rate_user_7"])
+        assert [float(value) for (value,) in cursor.fetchall()] == [pytest.approx(clock[0] + 12)]
+
+
+def test_another_cache_backend_gets_the_same_rule(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setattr(UserThrottle, "cache", caches["default"])
+    settings.PENDAMPING = {**settings.PENDAMPING, "API_RATE_USER": "3/min"}
+    throttle, request = UserThrottle(), RequestFactory().get("/api/me")
+    request.auth = types.SimpleNamespace(pk=8)  # type: ignore[attr-defined]
+    assert [throttle.allow_request(request) for _ in range(4)] == [True] * 3 + [False]
+    assert 0 < (throttle.wait() or 0) <= 20
+
+
 # --- several processes ----------------------------------------------------------------------------------------
 
 # One worker process: count `n` requests against a throttle and print whether each was let through.
@@ -122,3 +158,29 @@ def test_two_worker_processes_share_one_allowance(tmp_path: Path, kind: str) -> 
     assert made.returncode == 0, made.stderr
     assert _worker(tmp_path, kind, 3) == [True, True, True]
     assert _worker(tmp_path, kind, 3) == [True, True, False]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_the_last_places_never_get_more_than_the_limit(settings: Any) -> None:
+    """Twelve requests of one user at the same instant, each on its own connection (as twelve workers would send
+    them): exactly the five of the allowance pass, because deciding and counting is one statement."""
+    settings.PENDAMPING = {**settings.PENDAMPING, "API_RATE_USER": "5/min"}
+    start, allowed = threading.Barrier(12), []
+
+    def one() -> None:
+        request = RequestFactory().get("/api/me")
+        request.auth = types.SimpleNamespace(pk=9)  # type: ignore[attr-defined]
+        try:
+            start.wait()
+            allowed.append(UserThrottle().allow_request(request))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cache.clear()  # the cache table is not a model's: the flush after this test would leave it as it is
+    assert allowed.count(True) == 5, allowed

@@ -149,6 +149,17 @@ ALLOWED: dict[str, tuple[int, str]] = {
         2,
         "A migration: the index, table and column names come from its own INDEXES constant.",
     ),
+    "core/cache.py": (
+        4,
+        "The database cache's one-statement set and rate limit: the table name is the CACHES setting's, quoted by "
+        "connection.ops.quote_name, the column names are Django's cache table's; key, value, times and limits are "
+        "bound as %s parameters.",
+    ),
+    "registry/migrations/0005_family_tally.py": (
+        2,
+        "A migration: the SQLite triggers' bodies come from its own _add(), whose only inputs are the literals "
+        "NEW/OLD and 1/-1 written next to it.",
+    ),
     "core/backup_verify.py": (
         2,
         "The backup's checksums read every table by a name from the database catalogue, quoted by quote() with "

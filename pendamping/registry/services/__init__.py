@@ -12,10 +12,12 @@ from pendamping.registry.services.groups import (
     membership_end,
     membership_set_role,
 )
+from pendamping.registry.services.tally import family_tally_compact
 
 __all__ = [
     "family_create",
     "family_delete",
+    "family_tally_compact",
     "family_update",
     "grant_create",
     "grant_update",
