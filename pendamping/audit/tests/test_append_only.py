@@ -12,7 +12,7 @@ from django.test import Client
 from pendamping.accounts.models import User
 from pendamping.accounts.tests.factories import UserFactory
 from pendamping.audit.models import AuditEntry
-from pendamping.audit.services import audit_record
+from pendamping.audit.services import audit_record, audit_redact
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,30 @@ def test_clearing_the_actor_together_with_another_column_is_refused(entry: Audit
     sql = "UPDATE audit_auditentry SET actor_id = NULL, object_repr = %s WHERE id = %s"
     assert refused(sql, ["forged", entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).actor_id is not None
+
+
+def test_the_redaction_gate_lets_through_only_the_values_of_a_listed_entry(entry: AuditEntry, admin: User) -> None:
+    """The retention purge's exception (migration 0003): an entry listed in audit_redaction_in_progress may get
+    new `changes` and `object_repr`, nothing else; an entry not listed gets nothing."""
+    other = audit_record(actor=admin, action=AuditEntry.Action.UPDATE, obj=admin, after={"role": "officer"})
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_redaction_in_progress (entry_id) VALUES (%s)", [entry.pk])
+        assert refused("UPDATE audit_auditentry SET door = %s WHERE id = %s", ["api", entry.pk])
+        assert refused("UPDATE audit_auditentry SET object_repr = %s WHERE id = %s", ["[anonim]", other.pk])
+        cursor.execute("UPDATE audit_auditentry SET object_repr = %s WHERE id = %s", ["[anonim]", entry.pk])
+        cursor.execute("DELETE FROM audit_redaction_in_progress")
+    entry.refresh_from_db()
+    assert entry.object_repr == "[anonim]" and entry.door != "api"
+    assert refused("UPDATE audit_auditentry SET object_repr = %s WHERE id = %s", ["again", entry.pk])  # gate closed
+
+
+def test_audit_redact_blanks_the_fields_and_describes_the_row_as_it_is_now(admin: User) -> None:
+    before = audit_record(actor=admin, action=AuditEntry.Action.UPDATE, obj=admin, before={"email": "a@x.id"},
+                          after={"email": "b@x.id", "role": "admin"})  # fmt: skip
+    assert audit_redact(rows=[admin], fields=["email"], marker="[anonim]") >= 1
+    before.refresh_from_db()
+    assert before.changes == {"email": ["[anonim]", "[anonim]"], "role": [None, "admin"]}
+    assert before.object_repr == str(admin)
 
 
 def test_new_entries_still_go_in(entry: AuditEntry, admin: User) -> None:

@@ -4,10 +4,11 @@ sum and indicator over them stays what it was; only who the person was is gone.
 
 A record's retention period starts when it ended: a family no longer active and in no KUBE since, a complaint
 closed, an applicant not taken on. Each anonymised record is written to the Erasure register (so it is done
-once) and gets its own audit entry, naming the fields cleared but never their old values."""
+once) and gets its own audit entry, naming the fields cleared but never their old values; in the record's earlier
+audit entries those fields' values are blanked as well (audit.services.audit_redact), the entries themselves stay."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from pendamping.audit.services import audit_record
+from pendamping.audit.services import audit_record, audit_redact
 from pendamping.companions.models import Application, Call
 from pendamping.complaints.models import Complaint
 from pendamping.privacy import conf
@@ -72,16 +73,24 @@ def _anonymise_application(row: Any) -> dict[str, Any]:
     return values | {"motivation": ANONYMOUS, "birth_date": row.birth_date.replace(month=1, day=1)}
 
 
+def _memberships(row: Any) -> QuerySet[Any]:
+    # Their audit entries are described as "<head's name> — <KUBE>".
+    return Membership.objects.filter(family=row).select_related("family", "group")
+
+
 @dataclass(frozen=True)
 class Policy:
     record_type: str
     due: Callable[[dt.date], QuerySet[Any]]
     ended_on: Callable[[Any], dt.date]
     anonymised: Callable[[Any], dict[str, Any]]
+    related: Callable[[Any], Iterable[models.Model]] = lambda row: ()
 
 
 POLICIES = (
-    Policy("registry.family", _families_due, lambda r: timezone.localdate(r.updated_at), _anonymise_family),
+    Policy(
+        "registry.family", _families_due, lambda r: timezone.localdate(r.updated_at), _anonymise_family, _memberships
+    ),
     Policy("complaints.complaint", _complaints_due, lambda r: r.closed_on, _anonymise_complaint),
     Policy(
         "companions.application", _applications_due, lambda r: timezone.localdate(r.decided_at), _anonymise_application
@@ -98,6 +107,8 @@ def _anonymise(policy: Policy, row: models.Model, days: int) -> None:
     ended = policy.ended_on(row)
     Erasure.objects.create(record_type=policy.record_type, object_id=str(row.pk), ended_on=ended, retention_days=days)
     row.refresh_from_db()
+    # The record's earlier entries held the values just cleared (its create entry, every change): blanked too.
+    audit_redact(rows=[row, *policy.related(row)], fields=values, marker=ANONYMOUS)
     after = {"retention": "anonymised", "fields": sorted(values), "retention_days": days, "ended_on": ended.isoformat()}
     audit_record(actor=None, action="update", obj=row, before={}, after=after)
 

@@ -6,11 +6,14 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from pendamping.accounts.models import User
 from pendamping.audit.models import AuditEntry
+from pendamping.audit.selectors import audit_of
+from pendamping.audit.services import audit_record, snapshot
 from pendamping.companions.models import Application, Call, Companion
 from pendamping.complaints.models import Complaint
 from pendamping.complaints.tests.factories import ComplaintFactory
@@ -18,7 +21,15 @@ from pendamping.privacy.models import Erasure
 from pendamping.privacy.services.retention import ANONYMOUS, retention_purge
 from pendamping.privacy.tasks import purge_task
 from pendamping.registry.models import Family, Grant
-from pendamping.registry.tests.factories import FamilyFactory, GrantFactory, MembershipFactory, village
+from pendamping.registry.services import family_create, family_update
+from pendamping.registry.tests.factories import (
+    SURABAYA_VILLAGE,
+    FamilyFactory,
+    GrantFactory,
+    MembershipFactory,
+    nik_for,
+    village,
+)
 
 pytestmark = [pytest.mark.django_db]
 
@@ -69,6 +80,31 @@ def test_each_anonymised_record_is_audited_without_its_old_values() -> None:
     assert entry.changes["retention"] == [None, "anonymised"] and entry.changes["retention_days"] == [None, 3650]
     assert nik not in str(entry.changes) and "Lama" not in str(entry.changes)
     assert Erasure.objects.filter(record_type="registry.family", object_id=str(gone.pk)).exists()
+
+
+def test_the_records_earlier_audit_entries_lose_its_personal_values_and_keep_the_rest(admin: User) -> None:
+    """E5 with E2: the trail keeps every entry (when, who, door, action, the non-personal values), but neither the
+    anonymised record's create and change entries nor its past memberships' entries still say who it was."""
+    family = family_create(actor=admin, nik=nik_for(village(SURABAYA_VILLAGE), 77), desa_code=SURABAYA_VILLAGE,
+                           kk_number="3578010000000077", head_name="Sutini Rahayu", address="Jl. Melati 7")  # fmt: skip
+    family = family_update(actor=admin, family=family, version=family.version, address="Jl. Mawar 9", household_size=5)
+    membership = MembershipFactory(family=family, left_on=LATER - dt.timedelta(days=3700))
+    audit_record(actor=admin, action="create", obj=membership, after=snapshot(membership))
+    secrets = [family.nik, family.kk_number, "Sutini", "Melati", "Mawar"]
+    kept = list(audit_of([family, membership]).order_by("id").values_list("id", "at", "door", "action", "actor_id"))
+    ended(family, 3700)
+    retention_purge(today=LATER)
+    entries = audit_of([family, membership]).order_by("id")
+    assert list(entries.values_list("id", "at", "door", "action", "actor_id"))[: len(kept)] == kept
+    assert entries.count() == len(kept) + 1  # and the purge's own entry
+    for entry in entries:
+        text = f"{entry.object_repr} {entry.changes}"
+        assert not [s for s in secrets if s in text], (entry.action, text)
+    change = entries.filter(action="update", actor=admin).get()
+    assert change.changes["household_size"] == [1, 5] and change.changes["address"] == [ANONYMOUS, ANONYMOUS]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM audit_redaction_in_progress")
+        assert cursor.fetchone()[0] == 0  # the gate closed again
 
 
 def test_a_second_run_and_a_dry_run_change_nothing() -> None:
