@@ -40,12 +40,23 @@ class ProvinceAdminOnlyMixin:
         return self._allowed(request)
 
 
+def _next_version(obj: models.Model) -> None:
+    """A change through the admin moves a versioned row's version on, as the services do, so that a page or API
+    edit opened before it is refused as stale instead of writing its older values over the admin's change."""
+    if not any(field.name == "version" for field in obj._meta.concrete_fields):
+        return
+    rows = type(obj)._default_manager.select_for_update().filter(pk=obj.pk)
+    setattr(obj, "version", (rows.values_list("version", flat=True).first() or 0) + 1)  # noqa: B010 (any model)
+
+
 class AuditedAdminMixin:
     """Records one audit entry per row created, changed or deleted through the admin, inlines included."""
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         before = _stored(obj) if change else {}
         with transaction.atomic():
+            if change:
+                _next_version(obj)
             super().save_model(request, obj, form, change)  # type: ignore[misc]
             audit_record(
                 actor=request.user, action="update" if change else "create", obj=obj, before=before, after=snapshot(obj)

@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from pendamping.audit.models import AuditEntry
+from pendamping.core.concurrency import StaleRecord
 from pendamping.companions.tests.factories import CompanionFactory
 from pendamping.registry.models import Group, Scheme
+from pendamping.registry.services import group_update
 from pendamping.registry.tests.factories import FamilyFactory, GroupFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,19 @@ def test_an_admin_change_is_audited_with_its_door(staff_admin: Client) -> None:
     assert response.status_code == 302
     entry = AuditEntry.objects.get(object_id=str(group.pk), action="update")
     assert entry.door == "admin" and entry.changes["name"] == ["Lama", "Baru"]
+    assert Group.objects.get(pk=group.pk).name == "Baru"
+
+
+def test_an_admin_change_moves_the_version_so_an_older_edit_is_refused(staff_admin: Client, admin: Any) -> None:
+    """A page or API edit opened before an admin's correction must not write its older values over it."""
+    group = GroupFactory(name="Lama")
+    opened = Group.objects.get(pk=group.pk).version  # an officer's edit form, opened now
+    data = {"name": "Baru", "sector": "trade", "founded_on": "2023-01-15", "status": "forming"}
+    data |= {f"memberships-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MAX_NUM_FORMS": 1000}.items()}
+    staff_admin.post(reverse("admin:registry_group_change", args=[group.pk]), data)
+    assert Group.objects.get(pk=group.pk).version == opened + 1
+    with pytest.raises(StaleRecord):
+        group_update(actor=admin, group=Group.objects.get(pk=group.pk), version=opened, name="Lama lagi")
     assert Group.objects.get(pk=group.pk).name == "Baru"
 
 
