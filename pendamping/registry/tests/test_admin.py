@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from pendamping.audit.models import AuditEntry
-from pendamping.core.concurrency import StaleRecord
 from pendamping.companions.tests.factories import CompanionFactory
+from pendamping.core.concurrency import StaleRecord
 from pendamping.registry.models import Group, Scheme
 from pendamping.registry.services import group_update
 from pendamping.registry.tests.factories import FamilyFactory, GroupFactory, MembershipFactory
