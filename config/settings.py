@@ -135,7 +135,13 @@ _SQLITE_OPTIONS = {
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        if str(database["ENGINE"]).endswith("postgresql") and _env_bool("PENDAMPING_DB_PREPARED", True):
+            # Parameters bound by the server and statements prepared after their fifth use on a connection:
+            # PostgreSQL plans the API's few hot queries once per connection instead of once per request. Turn off
+            # (PENDAMPING_DB_PREPARED=0) behind a pooler in transaction mode (PgBouncer), which cannot keep them.
+            database.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+        return database
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -34,7 +34,8 @@ class User(AbstractUser):
 
     @cached_property
     def regency_codes(self) -> list[str]:
-        return list(self.regencies.values_list("code", flat=True))
+        # The link table holds the codes: no join to the regions (read on every scoped request).
+        return list(self.regencies.through.objects.filter(user_id=self.pk).values_list("region_id", flat=True))
 
     def get_role_display_safe(self) -> str:
         return str(Role(self.role).label) if self.role else str(_("no role"))

@@ -4,13 +4,14 @@ mass assignment, the paged list shape, and the rate limits.
 Authentication lives with the accounts app (pendamping.accounts.api): the core imports no app."""
 
 import contextlib
-import json
+import datetime as dt
 import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
+import pydantic_core
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
@@ -300,16 +301,23 @@ def json_page(
     that every row equals what the validated path gives. `count`, when the caller knows it, saves counting `qs`."""
     page = paginate(qs, page=query.page, page_size=query.page_size, columns=columns, count=count)
     body = {
-        "items": [row(values) for values in page.items],
+        "items": [{name: _plain(value) for name, value in row(values).items()} for values in page.items],
         "count": page.count,
         "page": page.number,
         "page_size": page.page_size,
         "pages": page.num_pages,
     }
-    return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), content_type=JSON_TYPE)
+    return HttpResponse(pydantic_core.to_json(body), content_type=JSON_TYPE)
 
 
 JSON_TYPE = "application/json; charset=utf-8"  # as ninja's renderer answers
+_NINJA_JSON = NinjaJSONEncoder()
+
+
+def _plain(value: Any) -> Any:
+    """Dates and times as text the way ninja's encoder writes them (to the millisecond, UTC as Z), so a fast page
+    reads like every other answer; pydantic-core then writes the rest (to_json, a fraction of json.dumps' time)."""
+    return _NINJA_JSON.default(value) if isinstance(value, dt.date | dt.time) else value
 
 
 # --- rate limits ----------------------------------------------------------------------------------------

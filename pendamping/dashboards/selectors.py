@@ -11,6 +11,7 @@ from pendamping.companions.models import Companion
 from pendamping.dashboards.models import Report
 from pendamping.enterprise.selectors.reports import Timeliness, add_months, report_timeliness, this_month
 from pendamping.registry.models import Family, Grant, Group, Tranche
+from pendamping.registry.selectors import RegistryFilters, family_count
 
 MY_GROUPS = 30  # a companion accompanies about ten KUBE; the cap only guards the page
 StatusCounts = list[tuple[str, str, int]]  # (code, label, count), in the order of the status choices
@@ -45,12 +46,18 @@ def home_summary(*, user: Any) -> HomeSummary:
     return HomeSummary(
         reports=reports,
         my_groups=list(reports.rows[:MY_GROUPS]) if is_companion else [],
-        families=Family.objects.visible_to(user).count(),
+        families=_families(user),
         groups=_by_status(Group.objects.visible_to(user), Group.Status.choices),
         grants_amount=grants["total"] or 0,
         grants_disbursed=disbursed["total"] or 0,
         companions=companions,
     )
+
+
+def _families(user: Any) -> int:
+    # From the family tally where it applies (not a companion): a million families are not counted on every visit.
+    tallied = family_count(user=user, filters=RegistryFilters())
+    return Family.objects.visible_to(user).count() if tallied is None else tallied
 
 
 REGENCY_MONTH, PROVINCE_QUARTER = Report.Kind.REGENCY_MONTH.value, Report.Kind.PROVINCE_QUARTER.value
