@@ -298,7 +298,8 @@ def json_page(
     again through its attribute getter, the largest single cost of such a request; here the page is read as
     plain values of `columns`, `row` makes each into exactly the fields of the endpoint's output schema, and the
     body is written with the values ninja would write (dates and times alike). The endpoint still declares its
-    schema; a test per endpoint checks that every row equals what the validated path gives. `count`, when the caller knows it, saves counting `qs`."""
+    schema; a test per endpoint checks that every row equals what the validated path gives. `count`, when the
+    caller knows it, saves counting `qs`."""
     page = paginate(qs, page=query.page, page_size=query.page_size, columns=columns, count=count)
     body = {
         "items": [{name: _plain(value) for name, value in row(values).items()} for values in page.items],
