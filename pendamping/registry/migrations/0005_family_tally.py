@@ -65,7 +65,9 @@ def _add(row: str, change: int) -> str:
 SQLITE = [
     "CREATE UNIQUE INDEX family_tally_one_row ON registry_familytally (regency_code, status)",
     f"CREATE TRIGGER registry_family_tally_insert AFTER INSERT ON registry_family BEGIN {_add('NEW', 1)} END",
-    f"CREATE TRIGGER registry_family_tally_delete AFTER DELETE ON registry_family BEGIN {_add('OLD', -1)} END",
+    # A flush (audit's `flush` command marks it) empties the tally itself: the rows it deletes must not count.
+    "CREATE TRIGGER registry_family_tally_delete AFTER DELETE ON registry_family "
+    f"WHEN NOT EXISTS (SELECT 1 FROM audit_flush_in_progress) BEGIN {_add('OLD', -1)} END",
     "CREATE TRIGGER registry_family_tally_update AFTER UPDATE OF regency_id, status ON registry_family "
     "WHEN OLD.regency_id IS NOT NEW.regency_id OR OLD.status IS NOT NEW.status "
     f"BEGIN {_add('OLD', -1)} {_add('NEW', 1)} END",
@@ -102,6 +104,7 @@ def uninstall(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0004_family_fewer_indexes"),
+        ("audit", "0002_append_only"),  # its flush marker, read by the SQLite delete trigger
     ]
 
     operations = [

@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Sum
 from django.test import Client
@@ -127,3 +128,12 @@ def test_compaction_adds_the_rows_up_without_changing_a_sum() -> None:
     assert family_tally_compact()
     assert tally() == before == counted()
     assert FamilyTally.objects.count() == len(before) < rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_of_the_database_leaves_an_empty_tally() -> None:
+    """Transactional tests and `pendamping flush` empty every table; the families deleted then must not be counted
+    as removals into a tally the flush has already emptied (SQLite deletes row by row, in no fixed order)."""
+    FamilyFactory.create_batch(3, desa=village(SURABAYA_VILLAGE))
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Family.objects.exists() and tally() == {}
