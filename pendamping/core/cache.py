@@ -9,7 +9,7 @@ oldest are culled. Reads, `add`, `touch` and `clear` are Django's.
 
 import base64
 import itertools
-import pickle
+import pickle  # nosec B403: Django's own cache format; only the application writes the values it reads back
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -40,7 +40,8 @@ class DatabaseCache(DjangoDatabaseCache):
             if next(self._writes) % CULL_EVERY == 0:
                 self._cull_when_full(db, cursor, table)
             cursor.execute(
-                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608
+                # Identifiers only (the CACHES setting's table, Django's columns, quoted); every value a parameter.
+                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608  # nosec B608
                 f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) "
                 f"DO UPDATE SET {quote('value')} = EXCLUDED.{quote('value')}, "
                 f"{quote('expires')} = EXCLUDED.{quote('expires')}",
@@ -53,7 +54,8 @@ class DatabaseCache(DjangoDatabaseCache):
         return expires.replace(microsecond=0)
 
     def _cull_when_full(self, db: str, cursor: Any, table: str) -> None:
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (the table name is the setting's, quoted)
+        # The table name is the CACHES setting's, quoted.
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608  # nosec B608
         count = cursor.fetchone()[0]
         if count > self._max_entries:
             cull: Any = self._cull  # type: ignore[attr-defined]  # Django's own, undeclared in the stubs
@@ -74,7 +76,8 @@ class DatabaseCache(DjangoDatabaseCache):
         expires = connection.ops.adapt_datetimefield_value(self._expiry(interval + burst))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608
+                # Identifiers and the vendor's function names only; every value a parameter.
+                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608  # nosec B608
                 f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) DO UPDATE SET "
                 f"{quote('value')} = CAST({full_at} + %s AS TEXT), {quote('expires')} = EXCLUDED.{quote('expires')} "
                 f"WHERE {full_at} - %s <= %s RETURNING 1",
@@ -83,6 +86,7 @@ class DatabaseCache(DjangoDatabaseCache):
             )
             if cursor.fetchone():
                 return 0.0
-            cursor.execute(f"SELECT {quote('value')} FROM {table} WHERE {quote('cache_key')} = %s", [key])  # noqa: S608
+            read = f"SELECT {quote('value')} FROM {table} WHERE {quote('cache_key')} = %s"  # noqa: S608  # nosec B608
+            cursor.execute(read, [key])
             row = cursor.fetchone()
         return interval if row is None else max(float(row[0]) - now - burst, 0.001)  # (culled in between)

@@ -156,8 +156,8 @@ ALLOWED: dict[str, tuple[int, str]] = {
         "bound as %s parameters.",
     ),
     "registry/migrations/0005_family_tally.py": (
-        2,
-        "A migration: the SQLite triggers' bodies come from its own _add(), whose only inputs are the literals "
+        1,
+        "A migration: the SQLite trigger's body comes from its own _add(), whose only inputs are the literals "
         "NEW/OLD and 1/-1 written next to it.",
     ),
     "core/backup_verify.py": (
