@@ -27,7 +27,7 @@ from ninja.throttling import SimpleRateThrottle
 from pydantic import ConfigDict, PlainValidator, ValidationInfo, WithJsonSchema, field_validator
 
 from pendamping.core.concurrency import StaleRecord
-from pendamping.core.pagination import paginate
+from pendamping.core.pagination import Page, paginate
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Schema)
@@ -277,8 +277,12 @@ def page_of(qs: QuerySet[Any], query: PageQuery, out: Callable[[Any], Any]) -> d
     """One page of a selector's queryset, in the `Paged` shape: a count query and a page query, however
     many rows (`out` turns a row into its schema and must not query)."""
     page = paginate(qs, page=query.page, page_size=query.page_size)
+    return _paged(page, [out(row) for row in page.items])
+
+
+def _paged(page: Page, items: list[Any]) -> dict[str, Any]:
     return {
-        "items": [out(row) for row in page.items],
+        "items": items,
         "count": page.count,
         "page": page.number,
         "page_size": page.page_size,
@@ -301,14 +305,8 @@ def json_page(
     schema; a test per endpoint checks that every row equals what the validated path gives. `count`, when the
     caller knows it, saves counting `qs`."""
     page = paginate(qs, page=query.page, page_size=query.page_size, columns=columns, count=count)
-    body = {
-        "items": [{name: _plain(value) for name, value in row(values).items()} for values in page.items],
-        "count": page.count,
-        "page": page.number,
-        "page_size": page.page_size,
-        "pages": page.num_pages,
-    }
-    return HttpResponse(pydantic_core.to_json(body), content_type=JSON_TYPE)
+    items = [{name: _plain(value) for name, value in row(values).items()} for values in page.items]
+    return HttpResponse(pydantic_core.to_json(_paged(page, items)), content_type=JSON_TYPE)
 
 
 JSON_TYPE = "application/json; charset=utf-8"  # as ninja's renderer answers
