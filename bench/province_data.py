@@ -25,6 +25,9 @@ from typing import Any
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The statements below pass untyped parameters (a list of names, a number used as a date offset) that only the
+# client can interpolate; PostgreSQL's own binding (config.settings, PENDAMPING_DB_PREPARED) cannot type them.
+os.environ["PENDAMPING_DB_PREPARED"] = "0"
 
 Echo = Callable[[str], None]
 PROVINCE = {"families": 1_000_000, "groups": 100_000, "companions": 5_000, "months": 24, "visits": 1_000_000}

@@ -1,9 +1,21 @@
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+
+class CodeList(models.Aggregate):
+    """A group's codes as one comma-separated text: string_agg on PostgreSQL, group_concat on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = models.TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
 class Role(models.TextChoices):
@@ -36,6 +48,18 @@ class User(AbstractUser):
     def regency_codes(self) -> list[str]:
         # The link table holds the codes: no join to the regions (read on every scoped request).
         return list(self.regencies.through.objects.filter(user_id=self.pk).values_list("region_id", flat=True))
+
+    @classmethod
+    def regency_codes_of(cls, user_id: Any) -> models.Subquery:
+        """`regency_codes` of the user `user_id` (an OuterRef) as one text, to read along with a row pointing to
+        the user; give the text to `know_regency_codes`."""
+        links = cls.regencies.through.objects.filter(user_id=user_id).values("user_id")
+        # The stubs cannot see an annotation of a values() query.
+        return models.Subquery(links.annotate(codes=CodeList("region_id")).values("codes"))  # type: ignore[misc]
+
+    def know_regency_codes(self, joined: str | None) -> None:
+        """Sets `regency_codes` from `regency_codes_of`'s text, sparing its own query (region codes hold no comma)."""
+        self.__dict__["regency_codes"] = joined.split(",") if joined else []
 
     def get_role_display_safe(self) -> str:
         return str(Role(self.role).label) if self.role else str(_("no role"))

@@ -34,9 +34,9 @@ def paginate(
     columns: tuple[str, ...] = (),
     count: int | None = None,
 ) -> Page:
-    """With `columns`, the items are `qs.values(*columns)` rows; the count is still taken on `qs` itself, because
-    a count of the values would keep the joins the related columns need. A `count` given is `qs.count()` known
-    from elsewhere (a tally)."""
+    """With `columns`, the items are `qs.values_list(*columns)` tuples; the count is still taken on `qs` itself,
+    because a count of the values would keep the joins the related columns need. A `count` given is `qs.count()`
+    known from elsewhere (a tally)."""
     limit = max_size or settings.PENDAMPING["API_MAX_PAGE_SIZE"]
     try:
         size = (
@@ -44,7 +44,7 @@ def paginate(
         )
     except ValueError:
         size = settings.PENDAMPING["PAGE_SIZE"]
-    paginator = Paginator(qs.values(*columns) if columns else qs, size)
+    paginator = Paginator(qs.values_list(*columns) if columns else qs, size)
     if columns or count is not None:
         # A cached property: once set, the paginator does not compute it again.
         paginator.count = qs.count() if count is None else count

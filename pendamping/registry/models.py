@@ -20,8 +20,11 @@ def assigned_group_ids(user: Any) -> models.QuerySet[Any, Any]:
 
 class FamilyQuerySet(models.QuerySet["Family"]):
     def visible_to(self, user: Any) -> "FamilyQuerySet":
-        current = Membership.objects.filter(left_on__isnull=True, group__in=assigned_group_ids(user))
-        return scoped(self, user, regency="regency_id", companion=Q(pk__in=current.values("family_id")))
+        def current() -> Q:
+            members = Membership.objects.filter(left_on__isnull=True, group__in=assigned_group_ids(user))
+            return Q(pk__in=members.values("family_id"))
+
+        return scoped(self, user, regency="regency_id", companion=current)
 
 
 class Family(models.Model):
@@ -151,7 +154,7 @@ class Scheme(models.Model):
 
 class GroupQuerySet(models.QuerySet["Group"]):
     def visible_to(self, user: Any) -> "GroupQuerySet":
-        return scoped(self, user, regency="regency_id", companion=Q(pk__in=assigned_group_ids(user)))
+        return scoped(self, user, regency="regency_id", companion=lambda: Q(pk__in=assigned_group_ids(user)))
 
 
 class Group(models.Model):
@@ -227,7 +230,7 @@ BOARD = (BoardRole.KETUA, BoardRole.SEKRETARIS, BoardRole.BENDAHARA)
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def visible_to(self, user: Any) -> "MembershipQuerySet":
-        return scoped(self, user, regency="group__regency_id", companion=Q(group__in=assigned_group_ids(user)))
+        return scoped(self, user, regency="group__regency_id", companion=lambda: Q(group__in=assigned_group_ids(user)))
 
     def current(self) -> "MembershipQuerySet":
         return self.filter(left_on__isnull=True)
@@ -272,7 +275,7 @@ class Membership(models.Model):
 
 class GrantQuerySet(models.QuerySet["Grant"]):
     def visible_to(self, user: Any) -> "GrantQuerySet":
-        return scoped(self, user, regency="group__regency_id", companion=Q(group__in=assigned_group_ids(user)))
+        return scoped(self, user, regency="group__regency_id", companion=lambda: Q(group__in=assigned_group_ids(user)))
 
 
 class Grant(models.Model):
@@ -313,7 +316,7 @@ class TrancheQuerySet(models.QuerySet["Tranche"]):
             self,
             user,
             regency="grant__group__regency_id",
-            companion=Q(grant__group__in=assigned_group_ids(user)),
+            companion=lambda: Q(grant__group__in=assigned_group_ids(user)),
         )
 
 

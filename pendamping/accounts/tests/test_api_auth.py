@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from pendamping.accounts.models import User
-from pendamping.accounts.services import token_create, token_revoke
-from pendamping.accounts.tests.factories import PASSWORD
+from pendamping.accounts.services import token_authenticate, token_create, token_revoke
+from pendamping.accounts.tests.factories import PASSWORD, UserFactory
 from pendamping.registry.models import Family
 from pendamping.registry.tests.factories import SURABAYA_VILLAGE, FamilyFactory
 
@@ -170,3 +172,18 @@ def test_me_tells_each_role_its_scope_and_rights(
     _token, raw = token_create(user=user, name="t")
     me = bearer(raw).get("/api/me").json()
     assert me["role"] == role and ("family.change" in me["permissions"]) is can_change
+
+
+def test_the_token_its_user_and_their_regencies_are_read_in_one_query(regions: Any) -> None:
+    """Every API request starts with the token: one query finds it, its user and the user's regencies, and the
+    scope then needs no query of its own."""
+    officer = UserFactory(username="two_regencies", regencies=["35.78", "35.07"])
+    raw = token_create(user=officer, name="t")[1]
+    token_authenticate(raw=raw)  # the first use is stamped; later ones within the minute are not
+    with CaptureQueriesContext(connection) as queries:
+        user = token_authenticate(raw=raw)
+        assert user is not None and sorted(user.regency_codes) == ["35.07", "35.78"]
+    assert len(queries.captured_queries) == 1
+    nobody = UserFactory(username="no_regency", regencies=[])
+    user = token_authenticate(raw=token_create(user=nobody, name="t")[1])
+    assert user is not None and user.regency_codes == []

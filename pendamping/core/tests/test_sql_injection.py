@@ -160,6 +160,11 @@ ALLOWED: dict[str, tuple[int, str]] = {
         "A migration: the SQLite trigger's body comes from its own _add(), whose only inputs are the literals "
         "NEW/OLD and 1/-1 written next to it.",
     ),
+    "core/compiled.py": (
+        1,
+        "Runs SQL that Django's own compiler wrote from an ORM query (CompiledQuery), with the one looked-up value "
+        "bound as a %s parameter in the place the compiler gave it.",
+    ),
     "core/backup_verify.py": (
         2,
         "The backup's checksums read every table by a name from the database catalogue, quoted by quote() with "

@@ -10,4 +10,6 @@ from pendamping.registry.models import assigned_group_ids
 
 def by_group(qs: Any, user: Any, group: str = "group") -> Any:
     """`group` is the lookup from the row to its KUBE ("group", "grant__group")."""
-    return scoped(qs, user, regency=f"{group}__regency_id", companion=Q(**{f"{group}__in": assigned_group_ids(user)}))
+    return scoped(
+        qs, user, regency=f"{group}__regency_id", companion=lambda: Q(**{f"{group}__in": assigned_group_ids(user)})
+    )
