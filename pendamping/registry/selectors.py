@@ -4,8 +4,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Upper
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Upper
 
 from pendamping.accounts.models import Role
 from pendamping.registry.models import Family, FamilyTally, Grant, Group, Membership, Tranche
@@ -123,8 +123,11 @@ def group_list(*, user: Any, filters: RegistryFilters) -> QuerySet[Group]:
         qs = qs.filter(sector=filters.sector)
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(code__startswith=filters.q))
-    current = Q(memberships__left_on__isnull=True)
-    return qs.annotate(member_count=Count("memberships", filter=current)).order_by("name", "id")
+    # A subquery per KUBE shown, not a join grouped over every KUBE: the count of the list then counts KUBE alone, and
+    # the province's first page reads 25 KUBE by name instead of grouping 100,000 with their members.
+    members = Membership.objects.filter(group=OuterRef("pk"), left_on__isnull=True).values("group")
+    count = Subquery(members.annotate(n=Count("pk")).values("n"))
+    return qs.annotate(member_count=Coalesce(count, 0)).order_by("name", "id")
 
 
 def group_get(*, user: Any, pk: Any) -> Group:

@@ -56,6 +56,8 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["companion", "on"], name="visit_companion_on"),
             models.Index(fields=["regency", "on"], name="visit_regency_on"),
+            # The province's list, newest first (an admin's first page): without it, a sort of every visit.
+            models.Index(fields=["on", "id"], name="visit_on"),
         ]
         constraints = [
             models.CheckConstraint(

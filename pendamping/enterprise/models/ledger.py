@@ -48,6 +48,8 @@ class IksEntry(models.Model):
         verbose_name = _("IKS entry")
         verbose_name_plural = _("IKS entries")
         ordering = ["group", "on", "id"]
+        # The province's ledger list, newest first (selectors order by -on, id): read in that order, not sorted.
+        indexes = [models.Index(fields=["-on", "id"], name="iks_on")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="iks_amount_positive"),
             models.CheckConstraint(condition=Q(kind="in") | ~Q(purpose=""), name="iks_use_has_purpose"),
@@ -95,6 +97,8 @@ class WelfareRecord(models.Model):
         verbose_name = _("welfare record")
         verbose_name_plural = _("welfare records")
         ordering = ["family", "recorded_on", "id"]
+        # The province's welfare list, newest first (selectors order by -recorded_on, id), read in that order.
+        indexes = [models.Index(fields=["-recorded_on", "id"], name="welfare_recorded")]
         constraints = [
             models.UniqueConstraint(fields=["family", "recorded_on"], name="welfare_one_per_family_date"),
             models.CheckConstraint(

@@ -95,7 +95,12 @@ class MonthlyReport(models.Model):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["group", "-period"]
-        indexes = [models.Index(fields=["regency", "period"], name="report_regency_period")]
+        indexes = [
+            models.Index(fields=["regency", "period"], name="report_regency_period"),
+            # The province's list, latest month first: PostgreSQL reads one month at a time and sorts only that
+            # month by KUBE name (incremental sort), instead of sorting two million reports.
+            models.Index(fields=["period"], name="report_period"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["group", "period"], name="report_one_per_kube_month"),
             models.CheckConstraint(condition=Q(period__day=1), name="report_period_first_of_month"),

@@ -1,0 +1,21 @@
+# The province's lists by name (an admin's first page of families or KUBE): read in index order, not sorted.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("regions", "0001_initial"),
+        ("registry", "0005_family_tally"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="family",
+            index=models.Index(fields=["head_name", "id"], name="family_name"),
+        ),
+        migrations.AddIndex(
+            model_name="group",
+            index=models.Index(fields=["name", "id"], name="group_name"),
+        ),
+    ]
