@@ -31,6 +31,7 @@ from pendamping.core.tests.world_once import (
     world_for_module,
 )
 from pendamping.regions.models import Region
+from pendamping.regions.selectors import region_lookup
 from pendamping.regions.services import regions_load
 
 # In CI the property tests replay the same examples every run (a submission must not land or fail by the luck of
@@ -97,6 +98,8 @@ def _regions_present(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("db")
     if not Region.objects.exists():
         regions_load()
+    # A test may rename a region and roll it back: the process's copy of the names must not outlive the test.
+    region_lookup.forget()
 
 
 @pytest.fixture(scope="session")

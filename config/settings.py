@@ -138,9 +138,14 @@ def _database() -> dict[str, Any]:
         database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
         if str(database["ENGINE"]).endswith("postgresql") and _env_bool("PENDAMPING_DB_PREPARED", True):
             # Parameters bound by the server and statements prepared after their fifth use on a connection:
-            # PostgreSQL plans the API's few hot queries once per connection instead of once per request. Turn off
-            # (PENDAMPING_DB_PREPARED=0) behind a pooler in transaction mode (PgBouncer), which cannot keep them.
-            database.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+            # PostgreSQL parses the API's few hot queries once per connection instead of once per request. Still
+            # planned for each request's own values (force_custom_plan): after five runs PostgreSQL would otherwise
+            # try one generic plan for all values, and for a regency's KUBE ranking that plan took 11.7 s instead
+            # of 0.2 (bench/api_lists.py). Turn off (PENDAMPING_DB_PREPARED=0) behind a pooler in transaction mode
+            # (PgBouncer), which cannot keep prepared statements.
+            options = database.setdefault("OPTIONS", {})
+            options.update({"server_side_binding": True, "prepare_threshold": 5})
+            options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
         return database
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {

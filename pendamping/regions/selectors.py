@@ -1,3 +1,7 @@
+import math
+import time
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from pendamping.regions.models import Region
@@ -23,3 +27,32 @@ def village_search(*, query: str, regency_codes: list[str] | None = None, limit:
 
 def known_nik_prefixes() -> set[str]:
     return {r.code.replace(".", "") for r in Region.objects.filter(level=Region.Level.DISTRICT).only("code")}
+
+
+LOOKUP_SECONDS = 300.0  # how long a process trusts its copy of the region names
+
+
+class RegionLookup:
+    """code -> (name, parent code or "") of every region (9,199 in Jawa Timur, about a megabyte), read once per
+    process and again after LOOKUP_SECONDS, or at once when a code asked for is missing (a region loaded since).
+    The API's busiest list names each family's desa, kecamatan and regency from it instead of joining the region
+    table three times on every request. A region renamed (a new Kepmendagri edition, the admin site) shows its old
+    name in such lists for at most LOOKUP_SECONDS in processes that read it before."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[str, str]] = {}
+        self._read_at = -math.inf
+
+    def of(self, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+        rows = self._rows
+        if time.monotonic() - self._read_at > LOOKUP_SECONDS or any(code not in rows for code in codes):
+            regions = Region.objects.values_list("code", "name", "parent")
+            rows = {code: (name, parent or "") for code, name, parent in regions}
+            self._rows, self._read_at = rows, time.monotonic()
+        return rows
+
+    def forget(self) -> None:
+        self._read_at = -math.inf
+
+
+region_lookup = RegionLookup()

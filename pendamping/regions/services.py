@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pendamping.regions.models import DEFAULT_EDITION, Region
+from pendamping.regions.selectors import region_lookup
 
 BUNDLED_CSV = Path(__file__).parent / "data" / "wilayah_jatim.csv"
 _LEVEL_BY_DOTS = {
@@ -70,4 +71,5 @@ def regions_load(*, path: Path = BUNDLED_CSV, edition: str = DEFAULT_EDITION) ->
     with transaction.atomic():
         Region.objects.bulk_create(new, batch_size=2000)
         Region.objects.bulk_update(changed, ["name", "level", "edition"], batch_size=2000)
+    region_lookup.forget()  # this process at once; the others within LOOKUP_SECONDS
     return LoadResult(created=len(new), updated=len(changed), unchanged=len(rows) - len(new) - len(changed))
