@@ -75,10 +75,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from dashboards import largest_regency
     from django.conf import settings
     from django.db import connection
 
-    from dashboards import largest_regency
     from pendamping.accounts.models import Role
 
     if connection.vendor != "postgresql":
@@ -91,7 +91,8 @@ def main() -> None:
         f"officer {regency}": token_client(f"bench_lists_officer_{regency}", Role.OFFICER, [regency]),
     }
     paths = clients["admin"].get("/api/openapi.json", secure=True).json()["paths"]
-    urls = sorted(p for p, ops in paths.items() if "{" not in p and "get" in ops and args.only in p)  # the paths hold the /api prefix
+    # The schema's paths hold the /api prefix; those with a {parameter} need an id.
+    urls = sorted(p for p, ops in paths.items() if "{" not in p and "get" in ops and args.only in p)
     rows = []
     for who, client in clients.items():
         for url in urls:
