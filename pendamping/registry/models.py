@@ -77,8 +77,6 @@ class Family(models.Model):
         ordering = ["head_name", "id"]
         indexes = [
             models.Index(fields=["regency", "head_name", "id"], name="family_regency_name"),
-            # The province's list, by name (an admin's first page): without it, a sort of a million rows.
-            models.Index(fields=["head_name", "id"], name="family_name"),
             models.Index(fields=["desa", "head_name"], name="family_desa_name"),
             models.Index(fields=["kk_number"], name="family_kk"),
         ]

@@ -1,4 +1,4 @@
-# The province's lists by name (an admin's first page of families or KUBE): read in index order, not sorted.
+# The province's list of KUBE by name (an admin's first page): read in index order, not sorted.
 
 from django.db import migrations, models
 
@@ -10,10 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="family",
-            index=models.Index(fields=["head_name", "id"], name="family_name"),
-        ),
         migrations.AddIndex(
             model_name="group",
             index=models.Index(fields=["name", "id"], name="group_name"),
