@@ -51,7 +51,7 @@ class FamilyQuery(PageQuery):
     kecamatan: str = Field("", description="e.g. 35.78.01")
     desa: str = Field("", description="e.g. 35.78.01.1001")
     status: FamilyStatus | Literal[""] = ""
-    ordering: str | None = ordering_field(FAMILY_ORDER, default="name")
+    ordering: str | None = ordering_field(FAMILY_ORDER, default="regency,name")
 
 
 class FamilyIn(Input):
