@@ -1,4 +1,10 @@
-from pendamping.enterprise.views import classification, grant_use, ledger, reports
+from pendamping.enterprise.views import classification, grant_use, ledger, reports, welfare
 
 app_name = "enterprise"
-urlpatterns = [*reports.urlpatterns, *grant_use.urlpatterns, *ledger.urlpatterns, *classification.urlpatterns]
+urlpatterns = [
+    *reports.urlpatterns,
+    *grant_use.urlpatterns,
+    *ledger.urlpatterns,
+    *classification.urlpatterns,
+    *welfare.urlpatterns,
+]

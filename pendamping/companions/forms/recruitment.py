@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pendamping.companions.models import Application, Call, Companion, Criterion
 from pendamping.core.antispam import PublicFormMixin
 from pendamping.core.web import DATE, SearchInput
+from pendamping.regions.forms import cascade_regions
 from pendamping.regions.models import Region
 from pendamping.regions.selectors import regencies as all_regencies
 from pendamping.regions.selectors import region_children
@@ -112,6 +113,26 @@ class ApplicationFilterForm(forms.Form):
         super().__init__(data)
         self.fields["q"].widget.attrs.update(placeholder=_("Name, reference or NIK"), autocomplete="off")
         cast(forms.ChoiceField, self.fields["regency"]).choices = [("", _("all")), *regencies]
+
+
+class AllApplicationFilterForm(forms.Form):
+    """The list across calls. The region selects cascade as on the registry lists; a kecamatan or village is
+    where the applicant lives (see selectors.recruitment.application_list_all)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=60, widget=SearchInput)
+    regency = forms.CharField(label=_("Regency/city"), required=False, widget=forms.Select)
+    kecamatan = forms.CharField(label=_("Home kecamatan"), required=False, widget=forms.Select)
+    desa = forms.CharField(label=_("Home village"), required=False, widget=forms.Select)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + Application.Status.choices)
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DATE)
+    received_to = forms.DateField(label=_("Received until"), required=False, widget=DATE)
+    call = forms.CharField(label=_("Call"), required=False, widget=forms.Select)
+
+    def __init__(self, data: Any, *, user: Any, calls: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        self.fields["q"].widget.attrs.update(placeholder=_("Name, reference or NIK"), autocomplete="off")
+        cascade_regions(self, user=user, values=data, blank=[("", _("all"))], all_label=True)
+        self.fields["call"].widget.choices = [("", _("all")), *calls]
 
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}

@@ -5,6 +5,8 @@ that are not drafts, and nothing of the applications.
 The pages and the API import the choices they show from here (a door reaches models only through services
 and selectors)."""
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -135,21 +137,95 @@ class ApplicationFilters:
         return cls(**{k: str(params.get(k, "") or "").strip()[:60] for k in cls.__dataclass_fields__})
 
 
+def _search(qs: QuerySet[Application], q: str) -> QuerySet[Application]:
+    """Six digits or more: a NIK prefix; anything else: part of the name, or the whole reference."""
+    if q.isdigit() and len(q) >= 6:
+        return qs.filter(nik__startswith=q)
+    return qs.filter(Q(name__icontains=q) | Q(reference__iexact=q)) if q else qs
+
+
 def application_list(*, user: Any, call: Call, filters: ApplicationFilters | None = None) -> QuerySet[Application]:
     """A call's applications the user sees, in ranking order per regency (unranked last), with their scores."""
     filters = filters or ApplicationFilters()
-    qs = Application.objects.visible_to(user).filter(call=call)
+    qs: QuerySet[Application] = Application.objects.visible_to(user).filter(call=call)
     if len(filters.regency) == 5:
         qs = qs.filter(regency_id=filters.regency)
     if filters.status in ApplicationStatus.values:
         qs = qs.filter(status=filters.status)
-    q = filters.q
-    if q.isdigit() and len(q) >= 6:
-        qs = qs.filter(nik__startswith=q)
-    elif q:
-        qs = qs.filter(Q(name__icontains=q) | Q(reference__iexact=q))
+    qs = _search(qs, filters.q)
     qs = qs.select_related("regency", "home_desa").prefetch_related("scores")
     return qs.order_by("regency_id", F("rank").asc(nulls_last=True), "created_at", "id")
+
+
+@dataclass(frozen=True)
+class AllApplicationFilters:
+    """The filters of the list across calls; the dashboards link to it with these names. Malformed values are
+    no filter (a forged one can narrow the list, never widen it past `visible_to`)."""
+
+    regency: str = ""  # the regency applied for
+    kecamatan: str = ""  # where the applicant lives
+    desa: str = ""
+    status: str = ""
+    received_from: str = ""  # YYYY-MM-DD, inclusive, on the local date of created_at
+    received_to: str = ""
+    call: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> "AllApplicationFilters":
+        return cls(**{k: str(params.get(k, "") or "").strip()[:60] for k in cls.__dataclass_fields__})
+
+
+def _region_code(value: str, dots: int) -> str | None:
+    """A Kemendagri code of the right depth (35.78, 35.78.01, 35.78.01.1001), else None."""
+    pattern = r"[0-9]{2}" + r"\.[0-9]{2}" * min(dots, 2) + (r"\.[0-9]{4}" if dots == 3 else "")
+    return value if re.fullmatch(pattern, value) else None
+
+
+def _day(value: str) -> dt.date | None:
+    """YYYY-MM-DD only: fromisoformat alone would also take 20260701 or 2026-W27-3, which no link sends."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        return None
+
+
+def _place(qs: QuerySet[Application], f: AllApplicationFilters) -> QuerySet[Application]:
+    """A village or kecamatan selects the applicants living there, whatever regency they applied for: the
+    dashboards count a kecamatan's applications so, and send its regency along only as the selects' parent."""
+    desa, kecamatan = _region_code(f.desa, 3), _region_code(f.kecamatan, 2)
+    if desa:
+        qs = qs.filter(home_desa_id=desa)
+    if kecamatan:
+        qs = qs.filter(home_desa__parent_id=kecamatan)
+    if not (desa or kecamatan) and (regency := _region_code(f.regency, 1)):
+        qs = qs.filter(regency_id=regency)
+    return qs
+
+
+def application_list_all(*, user: Any, filters: AllApplicationFilters) -> QuerySet[Application]:
+    """The applications the user sees across calls, newest first. The dates are compared as the dashboards
+    count them (created_at__date, in the local time zone), so a number there is the number of rows here."""
+    qs = _place(Application.objects.visible_to(user), filters)
+    if filters.status in ApplicationStatus.values:
+        qs = qs.filter(status=filters.status)
+    if since := _day(filters.received_from):
+        qs = qs.filter(created_at__date__gte=since)
+    if until := _day(filters.received_to):
+        qs = qs.filter(created_at__date__lte=until)
+    if re.fullmatch(r"[0-9]{1,18}", filters.call):  # longer would not fit the bigint key
+        qs = qs.filter(call_id=int(filters.call))
+    qs = _search(qs, filters.q)
+    qs = qs.select_related("call", "regency", "home_desa", "home_desa__parent")
+    return qs.order_by("-created_at", "-id")
+
+
+def call_choices(*, user: Any) -> list[tuple[str, str]]:
+    """(pk, title) of the calls the user sees, newest first: the call filter of the list across calls."""
+    calls = Call.objects.visible_to(user).order_by("-opens_on", "-id")
+    return [(str(pk), title) for pk, title in calls.values_list("pk", "title")]
 
 
 @dataclass(frozen=True)

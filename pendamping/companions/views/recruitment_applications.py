@@ -1,6 +1,7 @@
-"""Pages: a call's applications ranked per regency (with each criterion's score and the panel scores still
-missing), an officer's entry of an applicant, one application with its scores, the panel's score entry and
-the decision. Rows are fetched through the scoped selectors first (out of scope: 404), then the role checked."""
+"""Pages: the applications across calls (the list behind the dashboards' recruitment numbers), a call's
+applications ranked per regency (with each criterion's score and the panel scores still missing), an officer's
+entry of an applicant, one application with its scores, the panel's score entry and the decision. Rows are
+fetched through the scoped selectors first (out of scope: 404), then the role checked."""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -17,14 +18,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.accounts.web import history_for, require
-from pendamping.companions.forms.recruitment import ApplicationFilterForm, ApplicationForm, DecisionForm, ScoreForm
+from pendamping.companions.forms.recruitment import (
+    AllApplicationFilterForm,
+    ApplicationFilterForm,
+    ApplicationForm,
+    DecisionForm,
+    ScoreForm,
+)
 from pendamping.companions.selectors.recruitment import (
+    AllApplicationFilters,
     ApplicationFilters,
     ApplicationStatus,
     CallStatus,
     application_get,
     application_list,
+    application_list_all,
     application_scores,
+    call_choices,
     call_criteria,
     call_criterion_get,
     call_get,
@@ -43,6 +53,20 @@ def _call(request: HttpRequest, pk: int) -> Any:
 
 def _application(request: HttpRequest, pk: int) -> Any:
     return found(application_get, user=request.user, pk=pk)
+
+
+@login_required
+@require_GET
+def application_all_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "recruitment.view")
+    qs = application_list_all(user=request.user, filters=AllApplicationFilters.from_params(request.GET))
+    context = {
+        "form": AllApplicationFilterForm(request.GET, user=request.user, calls=call_choices(user=request.user)),
+        "page": paginate(qs, page=request.GET.get("page"), page_size=request.GET.get("page_size")),
+        "querystring": querystring(request),
+    }
+    template = "companions/recruitment_application_all.html"
+    return render(request, f"{template}#results" if wants_partial(request) else template, context)
 
 
 @login_required
@@ -175,6 +199,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("applications/", application_all_view, name="application_all"),
     path("calls/<int:pk>/applications/", application_list_view, name="application_list"),
     path("calls/<int:pk>/applications/new/", application_create, name="application_create"),
     path("calls/<int:pk>/rank/", applications_rank, name="applications_rank"),
