@@ -20,18 +20,30 @@ from pendamping.dashboards.snapshots import board_snapshot
 router = Router(tags=["dashboards"])
 
 
+IndicatorKey = Literal[
+    "families", "groups", "active_groups", "performing_well", "coverage", "reports_on_time", "reports_missing"
+]
+
+
 class RegencyValuesQuery(Schema):
-    indicator: Literal["families", "groups", "active_groups"] = Field("families", description="What is counted")
+    indicator: IndicatorKey = Field(
+        "families",
+        description="A count of today (families, groups, active_groups) or a share in % of the period "
+        "(performing_well, coverage, reports_on_time, reports_missing), the dashboard's own numbers",
+    )
+    period: str = Field("", max_length=7, description="2026-11, 2026-Q3 or 2026 (the shares'); default: this quarter")
 
 
 class RegencyValueOut(Schema):
     regency_code: str
-    value: float
+    value: float | None = Field(description="null: a share of nobody (no appraisal, no active KUBE, no report due)")
 
 
 class RegencyValuesOut(Schema):
     indicator: str
     title: str
+    unit: str = Field(description='"" for a count, "%" for a share')
+    period: str = Field(description="The period the shares are for (counts are today's)")
     regencies: list[RegencyValueOut]  # the regencies in the caller's scope, by code
 
 
@@ -39,9 +51,15 @@ class RegencyValuesOut(Schema):
 def regency_values_index(request: ApiRequest, query: Query[RegencyValuesQuery]) -> Any:
     require(request.auth, "dashboard.view")
     indicator = INDICATORS[query.indicator]
-    values = regency_values(user=request.auth, indicator=indicator)
-    rows = [RegencyValueOut(regency_code=code, value=value or 0) for code, value in sorted(values.items())]
-    return RegencyValuesOut(indicator=indicator.key, title=str(indicator.title), regencies=rows)
+    found = regency_values(user=request.auth, indicator=indicator, period=parse_period(query.period))
+    rows = [RegencyValueOut(regency_code=code, value=value) for code, value in sorted(found.values.items())]
+    return RegencyValuesOut(
+        indicator=indicator.key,
+        title=str(indicator.title),
+        unit=indicator.unit,
+        period=found.period.key,
+        regencies=rows,
+    )
 
 
 class BoardQuery(Schema):

@@ -3,14 +3,15 @@ the province, kecamatan of a regency) or, for a kecamatan, its KUBE. The page, t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pendamping.companions.models import Appraisal
+from pendamping.companions.models import Appraisal, Assignment
 from pendamping.dashboards.area import KECAMATAN, PROVINCE, Area, child_key, regencies_in_scope, within
 from pendamping.dashboards.indicators.base import Figure, share
 from pendamping.dashboards.indicators.companions import CompanionFigures, companion_figures
@@ -59,9 +60,10 @@ def _child_regions(user: Any, area: Area) -> QuerySet[Region]:
     return Region.objects.filter(parent_id=area.code).order_by("code")
 
 
-def _well_by_child(user: Any, area: Area, period: Period) -> dict[str, float | None]:
-    quarter = Appraisal.objects.visible_to(user).filter(status=Appraisal.Status.FINAL, period=period.quarters[-1])
-    final = within(quarter, area, regency="regency_id", desa="companion__home_desa")
+def _well_by_child(user: Any, area: Area, quarter: dt.date) -> dict[str, float | None]:
+    """Each child area's share performing well in the headline's quarter (the same quarter as the headline)."""
+    quarter_final = Appraisal.objects.visible_to(user).filter(status=Appraisal.Status.FINAL, period=quarter)
+    final = within(quarter_final, area, regency="regency_id", desa="companion__home_desa")
     key = child_key(area, regency="regency_id", desa="companion__home_desa")
     if key is None:
         return {}
@@ -72,7 +74,7 @@ def _well_by_child(user: Any, area: Area, period: Period) -> dict[str, float | N
 def _children(user: Any, board: Board) -> list[ChildRow]:
     area = board.area
     families = board.families.by_child
-    well = _well_by_child(user, area, board.period)
+    well = _well_by_child(user, area, board.companions.quarter)
     rows = []
     for region in _child_regions(user, area):
         active, covered = board.partners.by_child.get(region.code, (0, 0))
@@ -96,7 +98,7 @@ def _children(user: Any, board: Board) -> list[ChildRow]:
 
 
 def kecamatan_groups(user: Any, area: Area, period: Period) -> QuerySet[Group]:
-    """The kecamatan's KUBE with their level and the status of their report of the period's report month."""
+    """The kecamatan's KUBE with their level, their companion and the status of the period's report month."""
     month = period.report_month()
     groups = area_groups(user, area).annotate(
         month=FilteredRelation("monthly_reports", condition=Q(monthly_reports__period=month))
@@ -108,12 +110,16 @@ def kecamatan_groups(user: Any, area: Area, period: Period) -> QuerySet[Group]:
         default=Value("on_time"),
         output_field=CharField(),
     )
+    # The KUBE's companion now (at most one open assignment per KUBE): the drill-down's last step to a person.
+    assigned = Assignment.objects.filter(group=OuterRef("pk"), ended_on__isnull=True)
     return (
         groups.annotate(
             report_id=F("month__id"),
             report_status=status,
             level_name=F("score__level_name"),
             outstanding=F("score__outstanding"),
+            companion_id=Subquery(assigned.values("companion_id")[:1]),
+            companion_name=Subquery(assigned.values("companion__name")[:1]),
         )
         .select_related("desa")
         .order_by("name", "id")

@@ -96,15 +96,21 @@ def _class_of(value: float, breaks: list[float]) -> int:
     return next((i for i, bound in enumerate(breaks) if value <= bound), len(breaks) - 1)
 
 
-def _shown(value: float, decimals: int) -> str:
-    return str(number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True))
+def _shown(value: float, decimals: int, unit: str = "") -> str:
+    text = str(number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True))
+    return f"{text} {unit}" if unit else text
 
 
 def choropleth(
-    *, title: str, values: Mapping[str, float | None], href: Callable[[str], str], decimals: int = 0
+    *,
+    title: str,
+    values: Mapping[str, float | None],
+    href: Callable[[str], str],
+    decimals: int = 0,
+    unit: str = "",
 ) -> Choropleth:
     """Colour each regency by `values` (regency code -> number; missing or None: no data); `href(code)` is where a
-    click on it leads (the list behind its number, or the next level down)."""
+    click on it leads (the list behind its number, or the next level down); `unit` ("%") follows each number."""
     shape_list, view_box = shapes()
     present = [float(v) for v in values.values() if v is not None]
     breaks = _breaks(present, len(PALETTE)) if present else []
@@ -116,11 +122,11 @@ def choropleth(
             fill, label = NO_DATA, _("no data")
         else:
             fill = palette[_class_of(float(value), breaks)]
-            label = _shown(float(value), decimals)
+            label = _shown(float(value), decimals, unit)
         areas.append(Area(shape.code, shape.name, shape.path, href(shape.code), value, label, fill))
     lows = [min(present)] + breaks[:-1] if present else []
     legend = [
-        (fill, f"{_shown(lo, decimals)} – {_shown(hi, decimals)}")
+        (fill, f"{_shown(lo, decimals, unit)} – {_shown(hi, decimals, unit)}")
         for fill, lo, hi in zip(palette, lows, breaks, strict=True)
     ]
     if any(area.value is None for area in areas):

@@ -3,6 +3,7 @@ companions by lifecycle status, and the progress of recruitment, briefing and in
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,9 @@ class CompanionFigures:
     headline: Figure
     appraised: Figure
     baseline: int
+    quarter: dt.date  # the headline's quarter: the period's last, or the newest appraised before it
     quarter_label: str
+    earlier: bool  # the period's last quarter has no final appraisals yet: the headline is an earlier quarter's
     trend: list[TrendPoint]
     by_status: list[Figure]
     pipeline: list[Figure]  # recruitment, briefing, internship in the period
@@ -41,7 +44,7 @@ def _appraisals(user: Any, area: Area) -> QuerySet[Appraisal]:
     return within(final, area, regency="regency_id", desa="companion__home_desa")
 
 
-def _trend(appraisals: QuerySet[Appraisal], last: Any) -> list[TrendPoint]:
+def _trend(appraisals: QuerySet[Appraisal], last: dt.date) -> list[tuple[dt.date, TrendPoint]]:
     since = add_quarters(last, 1 - TREND_QUARTERS)
     rows = (
         appraisals.filter(period__range=(since, last))
@@ -50,20 +53,25 @@ def _trend(appraisals: QuerySet[Appraisal], last: Any) -> list[TrendPoint]:
         .annotate(n=Count("pk"), well=Count("pk", filter=Q(performing_well=True)))
     )
     found = {r["period"]: (r["n"], r["well"]) for r in rows}
-    quarters = [add_quarters(since, i) for i in range(TREND_QUARTERS)]
     points = []
-    for quarter in quarters:
+    for quarter in (add_quarters(since, i) for i in range(TREND_QUARTERS)):
         appraised, well = found.get(quarter, (0, 0))
-        points.append(TrendPoint(quarter_label(quarter), appraised, well, share(well, appraised)))
+        points.append((quarter, TrendPoint(quarter_label(quarter), appraised, well, share(well, appraised))))
     return points
 
 
-def _headline(user: Any, area: Area, period: Period) -> tuple[Figure, Figure, str, list[TrendPoint]]:
-    appraisals = _appraisals(user, area)
-    last = period.quarters[-1]
-    trend = _trend(appraisals, last)
-    point = trend[-1]
-    params = {"period": quarter_key(last), "status": Appraisal.Status.FINAL}
+def _newest_appraised(trend: list[tuple[dt.date, TrendPoint]]) -> tuple[dt.date, TrendPoint]:
+    """The period's last quarter, or while its appraisals are not final yet (a quarter is appraised after it
+    ends) the newest quarter of the trend that has them: a leader opening this quarter's board sees the latest
+    known share, labelled with its quarter, instead of a dash."""
+    appraised = [(quarter, point) for quarter, point in trend if point.appraised]
+    return appraised[-1] if appraised else trend[-1]
+
+
+def _headline(user: Any, area: Area, period: Period) -> tuple[Figure, Figure, dt.date, list[TrendPoint]]:
+    trend = _trend(_appraisals(user, area), period.quarters[-1])
+    quarter, point = _newest_appraised(trend)
+    params = {"period": quarter_key(quarter), "status": Appraisal.Status.FINAL}
     headline = Figure(
         _("Companions performing well"),
         point.share,
@@ -78,14 +86,20 @@ def _headline(user: Any, area: Area, period: Period) -> tuple[Figure, Figure, st
         "",
         "appraised",
     )
-    return headline, appraised, point.label, trend
+    return headline, appraised, quarter, [p for _q, p in trend]
 
 
 def _by_status(user: Any, area: Area) -> list[Figure]:
     qs = within(Companion.objects.visible_to(user), area, regency="regency_id", desa="home_desa")
     counts = counts_by(qs, "status")
     return [
-        Figure(str(label), counts.get(code, 0), list_url("companions:companion_list", area, status=code), "", code)
+        Figure(
+            str(label),
+            counts.get(code, 0),
+            list_url("companions:companion_list", area, status=code),
+            "",
+            f"companions_{code}",
+        )
         for code, label in Companion.Status.choices
     ]
 
@@ -102,10 +116,13 @@ def _pipeline(user: Any, area: Area, period: Period) -> list[Figure]:
         Placement.objects.visible_to(user), area, regency="companion__regency_id", desa="companion__home_desa"
     ).filter(round__ends_on__range=days)
     done = placements.filter(status=Placement.Status.COMPLETED)
+    dates = {"received_from": period.start.isoformat(), "received_to": period.last_day.isoformat()}
+    received = list_url("companions:application_all", area, **dates)
+    accepted = list_url("companions:application_all", area, **dates, status=Application.Status.ACCEPTED)
     briefed = participants.aggregate(n=Count("pk"), done=Count("pk", filter=Q(completed=True)))
     return [
-        Figure(_("Applications received"), sum(apps.values()), "", "", "applications"),
-        Figure(_("Applications accepted"), apps.get(Application.Status.ACCEPTED, 0), "", "", "accepted"),
+        Figure(_("Applications received"), sum(apps.values()), received, "", "applications"),
+        Figure(_("Applications accepted"), apps.get(Application.Status.ACCEPTED, 0), accepted, "", "accepted"),
         Figure(_("Briefing participants"), briefed["n"], list_url("companions:briefing_list", area), "", "briefed"),
         Figure(_("Briefing completed"), briefed["done"], list_url("companions:briefing_list", area), "", "completed"),
         Figure(_("Internship placements"), placements.count(), list_url("companions:round_list", area), "", "placed"),
@@ -114,12 +131,14 @@ def _pipeline(user: Any, area: Area, period: Period) -> list[Figure]:
 
 
 def companion_figures(*, user: Any, area: Area, period: Period) -> CompanionFigures:
-    headline, appraised, label, trend = _headline(user, area, period)
+    headline, appraised, quarter, trend = _headline(user, area, period)
     return CompanionFigures(
         headline=headline,
         appraised=appraised,
         baseline=BASELINE,
-        quarter_label=label,
+        quarter=quarter,
+        quarter_label=quarter_label(quarter),
+        earlier=quarter != period.quarters[-1],
         trend=trend,
         by_status=_by_status(user, area),
         pipeline=_pipeline(user, area, period),

@@ -98,19 +98,32 @@ def family_figures(*, user: Any, area: Area) -> FamilyFigures:
     up = sum(n for (_b, s), n in cross.items() if s is not None and s > 0)
     down = sum(n for (_b, s), n in cross.items() if s is not None and s < 0)
     href = list_url("registry:family_list", area)
+    welfare = list_url("enterprise:welfare_list", area)
     return FamilyFigures(
         families=Figure(_("Families (KBS)"), families, href, "", "families"),
-        followed=Figure(_("Families followed up since joining"), followed, "", "", "followed"),
+        followed=Figure(_("Families followed up since joining"), followed, welfare, "", "followed"),
         median_change=Figure(
             _("Median income change since joining, per month"),
             median(changes, "income_change", followed),
-            "",
+            welfare,  # the list in the order of the change: the median sits in its middle
             "Rp",
             "median_income_change",
         ),
         distribution=_distribution(cross),
-        moved_up=Figure(_("Moved up a welfare decile"), share(up, followed), "", "%", "moved_up"),
-        moved_down=Figure(_("Moved down a welfare decile"), share(down, followed), "", "%", "moved_down"),
+        moved_up=Figure(
+            _("Moved up a welfare decile"),
+            share(up, followed),
+            list_url("enterprise:welfare_list", area, shift="up"),
+            "%",
+            "moved_up",
+        ),
+        moved_down=Figure(
+            _("Moved down a welfare decile"),
+            share(down, followed),
+            list_url("enterprise:welfare_list", area, shift="down"),
+            "%",
+            "moved_down",
+        ),
         decile_shifts=_deciles(cross),
         by_child=by_child,
     )

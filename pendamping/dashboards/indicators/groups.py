@@ -44,7 +44,13 @@ def _levels(user: Any, area: Area) -> tuple[list[Figure], Figure]:
     scores = within(GroupScore.objects.visible_to(user), area, regency="regency_id", desa="group__desa")
     rows = scores.order_by().values("level_position", "level_name").annotate(n=Count("pk"))
     levels = [
-        Figure(r["level_name"], r["n"], list_url("enterprise:classification", area, level=r["level_position"]))
+        Figure(
+            r["level_name"],
+            r["n"],
+            list_url("enterprise:classification", area, level=r["level_position"]),
+            "",
+            f"level_{r['level_position']}",  # a rubric's own names vary; its positions are the stable keys
+        )
         for r in sorted(rows, key=lambda r: r["level_position"])
     ]
     outstanding = scores.filter(outstanding=True).count()
@@ -85,18 +91,20 @@ def group_figures(*, user: Any, area: Area, period: Period) -> GroupFigures:
     groups = area_groups(user, area)
     counts = counts_by(groups, "status")
     by_status = [
-        Figure(str(label), counts.get(code, 0), list_url("registry:group_list", area, status=code), "", code)
+        Figure(str(label), counts.get(code, 0), list_url("registry:group_list", area, status=code), "", f"kube_{code}")
         for code, label in Group.Status.choices
     ]
     graduated = groups.filter(
         status=Group.Status.GRADUATED, status_changed_on__gte=period.start, status_changed_on__lt=period.end
     ).count()
     levels, outstanding = _levels(user, area)
-    href = list_url("registry:group_list", area, status=Group.Status.GRADUATED)
+    days = {"changed_from": period.start.isoformat(), "changed_to": period.last_day.isoformat()}
+    href = list_url("registry:group_list", area, status=Group.Status.GRADUATED, **days)
     return GroupFigures(
         by_status=by_status,
         by_level=levels,
         outstanding=outstanding,
-        graduated=Figure(_("Graduated in the period"), graduated, href, "", "graduated"),
+        # Its own key: "graduated" is already the KUBE counted by status, whenever they graduated.
+        graduated=Figure(_("Graduated in the period"), graduated, href, "", "graduated_in_period"),
         timeliness=timeliness(user, area, period.report_month()),
     )

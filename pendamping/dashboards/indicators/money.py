@@ -97,10 +97,14 @@ def money_figures(*, user: Any, area: Area, period: Period) -> MoneyFigures:
     realised = _in_period(_area(Realisation.objects.visible_to(user), area, "grant__group"), "spent_on", period)
     rows = _grant_rows(user, area, period)
     href = list_url("registry:grant_list", area)
+    first, last = period.start.isoformat(), period.last_day.isoformat()
+    # The grants whose tranches (or spending) make up the period's sum: the list behind each number.
+    paid = list_url("registry:grant_list", area, disbursed_from=first, disbursed_to=last)
+    spent = list_url("registry:grant_list", area, spent_from=first, spent_to=last)
     unspent = sum(r.unspent for r in rows)
     return MoneyFigures(
-        Figure(_("Grants disbursed"), disbursed, href, "Rp", "grants_disbursed"),
-        Figure(_("Grant spending realised"), realised, href, "Rp", "grants_realised"),
+        Figure(_("Grants disbursed"), disbursed, paid, "Rp", "grants_disbursed"),
+        Figure(_("Grant spending realised"), realised, spent, "Rp", "grants_realised"),
         Figure(_("Disbursed, not yet realised"), unspent, href, "Rp", "grants_unspent"),
         rows,
         *_iks(user, area, period),

@@ -63,7 +63,7 @@ def _money(doc: Document, content: ReportContent) -> None:
     doc.heading(_("Grants and IKS"))
     doc.key_figures(_pairs([m.disbursed, m.realised, m.unspent, m.iks_collected, m.iks_used, m.iks_balance]))
     rows = [
-        [r.year, r.source, amount(r.granted), amount(r.disbursed), amount(r.realised), amount(r.unspent)]
+        [str(r.year), r.source, amount(r.granted), amount(r.disbursed), amount(r.realised), amount(r.unspent)]
         for r in m.grants
     ]
     _table(

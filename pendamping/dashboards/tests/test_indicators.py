@@ -25,13 +25,13 @@ def test_the_headline_is_the_share_of_the_quarters_appraised_companions_performi
     assert c.headline.value == 50.0 and c.appraised.value == 4 and c.baseline == 20  # 2 of 4 in Q3
     assert [(p.label, p.share) for p in c.trend[-2:]] == [("2026 Q2", 0.0), ("2026 Q3", 50.0)]
     assert c.trend[0].share is None and len(c.trend) == 8  # quarters without appraisals show no share
-    assert values(c.by_status)["active"] == 4 and values(c.by_status)["trainee"] == 1
+    assert values(c.by_status)["companions_active"] == 4 and values(c.by_status)["companions_trainee"] == 1
     assert "performing=yes" in c.headline.href and "period=2026Q3" in c.headline.href
 
 
 def test_kube_by_status_level_outstanding_and_graduated_in_the_period(board):
     g = board.groups
-    assert values(g.by_status) == {"forming": 1, "active": 5, "inactive": 0, "graduated": 1}
+    assert values(g.by_status) == {"kube_forming": 1, "kube_active": 5, "kube_inactive": 0, "kube_graduated": 1}
     assert [(f.label, f.value) for f in g.by_level] == [("tumbuh", 1), ("maju", 1)]
     assert g.outstanding.value == 1 and g.graduated.value == 1
     assert g.by_status[1].href == "/registry/groups/?status=active"

@@ -32,6 +32,8 @@ def test_the_quarterly_province_report_as_pdf_holds_the_numbers(regions, admin):
     assert "Rp 10.000.000" in text and "Rp 6.000.000" in text  # disbursed, not yet realised
     assert g["s3"].name in text and g["m2"].name in text  # KUBE with a missing report
     assert report.file_name == "laporan-province_quarter-3500-2026-Q3.pdf"
+    # Budget years in the grants table are years, not amounts: "2026 APBD provinsi", never "2.026".
+    assert "2026 APBD provinsi" in text and "2025 APBN" in text and "2.026" not in text and "2.025" not in text
 
 
 def test_the_monthly_regency_report_as_xlsx_holds_the_numbers(regions, surabaya_officer):
