@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pendamping.accounts.web import require
 from pendamping.companions.selectors import companion_get
 from pendamping.companions.selectors.internship import (
+    RoundFilters,
     explain,
     feasibility,
     final_score,
@@ -243,7 +244,8 @@ def _placement_detail(request: ApiRequest, placement_id: int) -> PlacementOut:
 @router.get("/internship-rounds", response={200: Paged[RoundOut], **ERRORS}, summary="List internship rounds")
 def round_index(request: ApiRequest, query: Query[RoundQuery]) -> Any:
     require(request.auth, "internship.view")
-    qs = ordered(round_list(user=request.auth, status=query.status), query.ordering, allowed=ROUND_ORDER)
+    rounds = round_list(user=request.auth, filters=RoundFilters(status=query.status))
+    qs = ordered(rounds, query.ordering, allowed=ROUND_ORDER)
     return page_of(qs, query, lambda r: build(RoundOut, r))
 
 

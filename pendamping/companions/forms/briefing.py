@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pendamping.companions.forms.area_filters import AreaPeriodFilterForm
 from pendamping.companions.models import Briefing, Companion, Instructor, Module, Participant, Session
 from pendamping.core.web import DATE, SearchInput
 
@@ -28,9 +29,11 @@ class SmallDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class BriefingFilterForm(forms.Form):
+class BriefingFilterForm(AreaPeriodFilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=60, widget=SearchInput)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + Briefing.Status.choices)
+
+    field_order = ["q", "status", "regency", "kecamatan", "ends_from", "ends_to"]
 
 
 class BriefingForm(forms.Form):

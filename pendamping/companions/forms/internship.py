@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pendamping.companions.forms.area_filters import AreaPeriodFilterForm
 from pendamping.companions.models import Assessment, Companion, Host, InternshipRound, Placement
 from pendamping.companions.services.internship import ASSESSMENT_ITEMS, MAX_CAPACITY
 from pendamping.core.web import DATE
@@ -25,10 +26,12 @@ class RoundForm(forms.Form):
     )
 
 
-class RoundFilterForm(forms.Form):
+class RoundFilterForm(AreaPeriodFilterForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *InternshipRound.Status.choices]
     )
+
+    field_order = ["status", "regency", "kecamatan", "ends_from", "ends_to"]
 
 
 def trainee_label(companion: Any) -> str:

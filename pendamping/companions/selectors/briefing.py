@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from pendamping.companions.models import (
     Attendance,
@@ -20,6 +20,7 @@ from pendamping.companions.models import (
     Participant,
     Session,
 )
+from pendamping.companions.selectors.area_filters import companion_area, count_per, ending_between
 
 ELIGIBLE = (Companion.Status.CANDIDATE, Companion.Status.TRAINEE, Companion.Status.ACTIVE)
 HUNDRED = Decimal(100)
@@ -57,23 +58,41 @@ __all__ = [
 class BriefingFilters:
     q: str = ""
     status: str = ""
+    regency: str = ""  # batches with participants serving there (selectors.area_filters)
+    kecamatan: str = ""  # batches with participants living there; takes the place of `regency`
+    ends_from: str = ""  # YYYY-MM-DD, inclusive, on the batch's last day
+    ends_to: str = ""
 
     @classmethod
     def from_params(cls, params: Any) -> "BriefingFilters":
         return cls(**{k: str(params.get(k, "") or "").strip()[:60] for k in cls.__dataclass_fields__})
 
+    @property
+    def area(self) -> Q | None:
+        return companion_area(regency=self.regency, kecamatan=self.kecamatan)
+
 
 def briefing_list(*, user: Any, filters: BriefingFilters | None = None) -> QuerySet[Briefing]:
+    """The batches the user sees, newest first. With an area, only those with participants of it the user may see,
+    each with their number (`area_participants`) and of those who completed (`area_completed`): over a period
+    these add up to the dashboards' briefing figures of the area."""
     filters = filters or BriefingFilters()
     qs = Briefing.objects.visible_to(user)
     if filters.status in Briefing.Status.values:
         qs = qs.filter(status=filters.status)
     if filters.q:
         qs = qs.filter(Q(title__icontains=filters.q) | Q(venue__icontains=filters.q))
-    counts = {
+    qs = ending_between(qs, ends_from=filters.ends_from, ends_to=filters.ends_to)
+    counts: dict[str, Any] = {
         "participant_count": Count("participants", distinct=True),
         "session_count": Count("sessions", distinct=True),
     }
+    if (area := filters.area) is not None:
+        # An EXISTS, not a join: a batch with many participants of the area is still one row.
+        people = Participant.objects.visible_to(user).filter(area, briefing=OuterRef("pk"))
+        qs = qs.filter(Exists(people))
+        counts["area_participants"] = count_per(people, key="briefing")
+        counts["area_completed"] = count_per(people.filter(completed=True), key="briefing")
     return qs.annotate(**counts).order_by("-starts_on", "id")
 
 

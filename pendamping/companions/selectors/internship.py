@@ -29,6 +29,7 @@ from pendamping.companions.models import (
     Placement,
 )
 from pendamping.companions.models.briefing import Briefing
+from pendamping.companions.selectors.area_filters import companion_area, count_per, ending_between
 from pendamping.enterprise.scoring import shown
 from pendamping.enterprise.selectors.classification import outstanding_groups
 from pendamping.registry.models import Group
@@ -38,15 +39,41 @@ OPEN = (Placement.Status.PROPOSED, Placement.Status.CONFIRMED)  # a placement st
 # --- rounds ---------------------------------------------------------------------------------------------------
 
 
-def round_list(*, user: Any, status: str = "") -> QuerySet[InternshipRound]:
-    """The rounds the user sees, newest first, each with its number of trainees and of host slots."""
+@dataclass(frozen=True)
+class RoundFilters:
+    status: str = ""
+    regency: str = ""  # rounds with trainees serving there (selectors.area_filters)
+    kecamatan: str = ""  # rounds with trainees living there; takes the place of `regency`
+    ends_from: str = ""  # YYYY-MM-DD, inclusive, on the round's last day
+    ends_to: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> "RoundFilters":
+        return cls(**{k: str(params.get(k, "") or "").strip()[:60] for k in cls.__dataclass_fields__})
+
+    @property
+    def area(self) -> Q | None:
+        return companion_area(regency=self.regency, kecamatan=self.kecamatan)
+
+
+def round_list(*, user: Any, filters: RoundFilters | None = None) -> QuerySet[InternshipRound]:
+    """The rounds the user sees, newest first, each with its number of trainees and of host slots. With an area,
+    only those with trainees of it the user may see, each with their number (`area_placements`) and of those who
+    completed (`area_completed`): over a period these add up to the dashboards' internship figures of the area."""
+    filters = filters or RoundFilters()
     qs = InternshipRound.objects.visible_to(user)
-    if status in InternshipRound.Status.values:
-        qs = qs.filter(status=status)
+    if filters.status in InternshipRound.Status.values:
+        qs = qs.filter(status=filters.status)
+    qs = ending_between(qs, ends_from=filters.ends_from, ends_to=filters.ends_to)
     slots = Host.objects.filter(round=OuterRef("pk")).values("round").annotate(n=Sum("capacity")).values("n")
-    return qs.annotate(trainee_count=Count("placements", distinct=True), slot_count=Coalesce(slots, 0)).order_by(
-        "-starts_on", "-id"
-    )
+    counts: dict[str, Any] = {"trainee_count": Count("placements", distinct=True), "slot_count": Coalesce(slots, 0)}
+    if (area := filters.area) is not None:
+        # An EXISTS, not a join: a round with many trainees of the area is still one row.
+        people = Placement.objects.visible_to(user).filter(area, round=OuterRef("pk"))
+        qs = qs.filter(Exists(people))
+        counts["area_placements"] = count_per(people, key="round")
+        counts["area_completed"] = count_per(people.filter(status=Placement.Status.COMPLETED), key="round")
+    return qs.annotate(**counts).order_by("-starts_on", "-id")
 
 
 def round_get(*, user: Any, pk: Any) -> InternshipRound:

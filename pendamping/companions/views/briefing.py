@@ -40,12 +40,14 @@ from pendamping.core.web import add_service_errors, querystring, wants_partial
 @require_GET
 def briefing_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "briefing.view")
-    qs = briefing_list(user=request.user, filters=BriefingFilters.from_params(request.GET))
+    filters = BriefingFilters.from_params(request.GET)
+    qs = briefing_list(user=request.user, filters=filters)
     context = {
-        "form": BriefingFilterForm(request.GET),
+        "form": BriefingFilterForm(request.GET, user=request.user),
         "page": paginate(qs, page=request.GET.get("page"), page_size=request.GET.get("page_size")),
         "querystring": querystring(request),
         "can_manage": can(request.user, "briefing.manage"),
+        "by_area": filters.area is not None,
     }
     template = "companions/briefing_list.html"
     return render(request, f"{template}#results" if wants_partial(request) else template, context)

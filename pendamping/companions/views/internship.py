@@ -29,6 +29,7 @@ from pendamping.companions.forms.internship import (
     assessment_initial,
 )
 from pendamping.companions.selectors.internship import (
+    RoundFilters,
     companion_placements,
     eligible_trainees,
     explain,
@@ -73,14 +74,14 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 @require_GET
 def round_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "internship.view")
-    form = RoundFilterForm(request.GET)
-    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    filters = RoundFilters.from_params(request.GET)
     context = {
-        "form": form,
-        "page": paginate(round_list(user=request.user, status=status), page=request.GET.get("page")),
+        "form": RoundFilterForm(request.GET, user=request.user),
+        "page": paginate(round_list(user=request.user, filters=filters), page=request.GET.get("page")),
         "querystring": querystring(request),
         "mine": list(my_placements(user=request.user)),
         "can_manage": can(request.user, "internship.manage"),
+        "by_area": filters.area is not None,
     }
     template = "companions/internship_list.html"
     return render(request, f"{template}#results" if wants_partial(request) else template, context)

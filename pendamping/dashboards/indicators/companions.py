@@ -119,14 +119,18 @@ def _pipeline(user: Any, area: Area, period: Period) -> list[Figure]:
     dates = {"received_from": period.start.isoformat(), "received_to": period.last_day.isoformat()}
     received = list_url("companions:application_all", area, **dates)
     accepted = list_url("companions:application_all", area, **dates, status=Application.Status.ACCEPTED)
+    # The batches and rounds that ended in the period with people of the area; each row counts them.
+    ended = {"ends_from": period.start.isoformat(), "ends_to": period.last_day.isoformat()}
+    batches = list_url("companions:briefing_list", area, **ended)
+    rounds = list_url("companions:round_list", area, **ended)
     briefed = participants.aggregate(n=Count("pk"), done=Count("pk", filter=Q(completed=True)))
     return [
         Figure(_("Applications received"), sum(apps.values()), received, "", "applications"),
         Figure(_("Applications accepted"), apps.get(Application.Status.ACCEPTED, 0), accepted, "", "accepted"),
-        Figure(_("Briefing participants"), briefed["n"], list_url("companions:briefing_list", area), "", "briefed"),
-        Figure(_("Briefing completed"), briefed["done"], list_url("companions:briefing_list", area), "", "completed"),
-        Figure(_("Internship placements"), placements.count(), list_url("companions:round_list", area), "", "placed"),
-        Figure(_("Internships finished"), done.count(), list_url("companions:round_list", area), "", "interned"),
+        Figure(_("Briefing participants"), briefed["n"], batches, "", "briefed"),
+        Figure(_("Briefing completed"), briefed["done"], batches, "", "completed"),
+        Figure(_("Internship placements"), placements.count(), rounds, "", "placed"),
+        Figure(_("Internships finished"), done.count(), rounds, "", "interned"),
     ]
 
 

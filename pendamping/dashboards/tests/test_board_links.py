@@ -131,3 +131,21 @@ def test_every_figure_has_its_own_stable_key(regions, admin):
     assert {"level_1", "level_3", "kube_graduated", "graduated_in_period", "companions_active", "kube_active"} <= set(
         keys
     )
+
+
+def test_the_period_numbers_open_their_lists_with_the_periods_dates(regions, admin):
+    small_province()
+    figures = {
+        f.key: f.href for _s, f in board_figures(dashboard(user=admin, area=province(), period=parse_period(PERIOD)))
+    }
+    q3 = ("2026-07-01", "2026-09-30")
+    expected = {
+        "applications": "received_from={}&received_to={}",
+        "briefed": "ends_from={}&ends_to={}",
+        "interned": "ends_from={}&ends_to={}",
+        "graduated_in_period": "changed_from={}&changed_to={}",
+        "grants_disbursed": "disbursed_from={}&disbursed_to={}",
+        "grants_realised": "spent_from={}&spent_to={}",
+    }
+    for key, dates in expected.items():
+        assert dates.format(*q3) in figures[key], key

@@ -8,12 +8,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from pendamping.companions.forms.internship import RoundFilterForm
 from pendamping.companions.models import Application, Appraisal, Briefing, Call, Companion, InternshipRound, Visit
 from pendamping.companions.selectors import CompanionFilters, companion_list
 from pendamping.companions.selectors.appraisal import AppraisalFilters, appraisal_list
 from pendamping.companions.selectors.briefing import BriefingFilters, briefing_list, instructor_list
-from pendamping.companions.selectors.internship import round_list
+from pendamping.companions.selectors.internship import RoundFilters, round_list
 from pendamping.companions.selectors.recruitment import ApplicationFilters, CallFilters, application_list, call_get
 from pendamping.companions.selectors.recruitment import call_list as recruitment_calls
 from pendamping.companions.selectors.visits import VisitFilters, visit_list
@@ -73,9 +72,7 @@ def applications(user: Any, params: Any) -> QuerySet[Any]:
 
 
 def rounds(user: Any, params: Any) -> QuerySet[Any]:
-    form = RoundFilterForm(params)
-    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    return round_list(user=user, status=status)
+    return round_list(user=user, filters=RoundFilters.from_params(params))
 
 
 COMPANIONS = ExportSpec(
