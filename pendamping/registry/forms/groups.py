@@ -31,6 +31,15 @@ def board_first(members: list[Membership]) -> list[Membership]:
     return sorted(members, key=lambda m: (rank.get(m.role, len(BOARD)), m.family.head_name))
 
 
+def _days(name: str, first: Any, last: Any) -> dict[str, forms.Field]:
+    """A pair of date inputs, `<name>_from` and `<name>_to`. Text fields: the selector reads the days and drops a
+    malformed one, so a bad date never makes the form invalid and costs the list its other filters."""
+    return {
+        f"{name}_from": forms.CharField(label=first, required=False, widget=DATE),
+        f"{name}_to": forms.CharField(label=last, required=False, widget=DATE),
+    }
+
+
 def _region_fields(required: bool) -> dict[str, forms.Field]:
     return {
         "regency": forms.CharField(label=_("Regency/city"), required=False, widget=forms.Select),
@@ -47,11 +56,13 @@ class GroupFilterForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("Business sector"), required=False, choices=_blank(_("any")) + Group.Sector.choices
     )
-    field_order = ["q", "regency", "kecamatan", "desa", "status", "sector"]
+    field_order = ["q", "regency", "kecamatan", "desa", "status", "sector", "changed_from", "changed_to"]
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         self.fields.update(_region_fields(required=False))
+        # With status "graduated": the KUBE graduated in those days (a dashboard's "graduated in the period").
+        self.fields.update(_days("changed", _("Status changed from"), _("Status changed until")))
         self.order_fields(self.field_order)
         self.fields["q"].widget.attrs.update(type="search", placeholder=_("KUBE name or code"), autocomplete="off")
         cascade_regions(self, user=user, values=data, blank=_blank(_("all")), all_label=True)
@@ -67,6 +78,8 @@ class GrantFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
+        self.fields.update(_days("disbursed", _("Disbursed from"), _("Disbursed until")))
+        self.fields.update(_days("spent", _("Spent from"), _("Spent until")))
         self.fields["q"].widget.attrs.update(type="search", autocomplete="off")
         choices = regency_choices(user)
         self.fields["regency"].widget.choices = _blank(_("all")) + choices

@@ -34,12 +34,13 @@ def grant_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.view")
     form = GrantFilterForm(request.GET, user=request.user)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    qs = grant_list(user=request.user, filters=RegistryFilters.from_params(request.GET), year=year)
-    page = paginate(qs, page=request.GET.get("page"))
+    filters = RegistryFilters.from_params(request.GET)
+    page = paginate(grant_list(user=request.user, filters=filters, year=year), page=request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "rows": [(g, g.disbursed or 0, g.amount - (g.disbursed or 0)) for g in page.items],
+        "in_range": bool(filters.disbursed),  # each grant's `disbursed_in_range` is then shown beside its total
         "querystring": querystring(request),
     }
     template = "registry/grant_list.html#results" if wants_partial(request) else "registry/grant_list.html"
