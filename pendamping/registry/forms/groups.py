@@ -73,18 +73,21 @@ class GroupFilterForm(forms.Form):
 
 class GrantFilterForm(forms.Form):
     q = forms.CharField(label=_("KUBE name"), required=False, max_length=60)
-    regency = forms.CharField(label=_("Regency/city"), required=False, widget=forms.Select)
     year = forms.IntegerField(label=_("Budget year"), required=False, min_value=2000, max_value=2100)
+    field_order = ["q", "regency", "kecamatan", "desa", "year"]
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
+        # The KUBE list's region selects: a kecamatan's dashboard links here with its kecamatan, kept on refiltering.
+        self.fields.update(_region_fields(required=False))
         self.fields.update(_days("disbursed", _("Disbursed from"), _("Disbursed until")))
         self.fields.update(_days("spent", _("Spent from"), _("Spent until")))
+        self.order_fields(self.field_order)
         self.fields["q"].widget.attrs.update(type="search", autocomplete="off")
-        choices = regency_choices(user)
-        self.fields["regency"].widget.choices = _blank(_("all")) + choices
-        if not choices:
-            del self.fields["regency"]
+        cascade_regions(self, user=user, values=data, blank=_blank(_("all")), all_label=True)
+        if len(self.fields["regency"].widget.choices) == 1:  # a companion: no regencies to filter on
+            for name in ("regency", "kecamatan", "desa"):
+                del self.fields[name]
 
 
 class GroupForm(forms.Form):

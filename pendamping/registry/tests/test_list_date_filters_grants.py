@@ -283,3 +283,12 @@ def test_the_grant_api_keeps_ignoring_the_days(surabaya_officer: User) -> None:
 
     assert response.status_code == 200
     assert sorted(row["group_name"] for row in response.json()["items"]) == ["KUBE Februari", "KUBE Januari"]
+
+
+def test_a_kecamatans_link_keeps_its_kecamatan_in_the_filter_bar(admin_client: Client) -> None:
+    _grant("Kube Karang Pilang")
+    _grant("Kube Malang", desa=MALANG_VILLAGE)
+    url = reverse("registry:grant_list")
+    body = admin_client.get(url, {"regency": "35.78", "kecamatan": "35.78.01"}).content.decode()
+    assert '<option value="35.78.01" selected>' in body  # the select shows it, so refiltering keeps it
+    assert _names(admin_client, regency="35.78", kecamatan="35.78.01") == ["Kube Karang Pilang"]
