@@ -11,6 +11,7 @@ from pendamping.accounts.guards import require
 from pendamping.core.api_support import ERRORS, ApiRequest, IdPath, Input, build
 from pendamping.dashboards.area import area_get, province
 from pendamping.dashboards.board import Board, board_figures
+from pendamping.dashboards.indicators.evaluation import EvaluationHeadline
 from pendamping.dashboards.period import parse_period
 from pendamping.dashboards.regency_map import INDICATORS, regency_values
 from pendamping.dashboards.selectors import report_get
@@ -88,6 +89,27 @@ class ChildOut(Schema):
     performing_well: float | None
 
 
+class AspectOut(Schema):
+    title: str
+    testable: bool
+    significant: bool = Field(description="The treatment arm changed more than the control arm (Holm-adjusted p < α)")
+    did: float | None = Field(description="Difference-in-differences of the aspect's score, in points")
+    ci_low: float | None
+    ci_high: float | None
+    superiority: float | None = Field(
+        description="Effect size: the chance that a treatment companion changed more than a control companion "
+        "(ties count half); 0.5 is no effect"
+    )
+    p_adjusted: float | None
+
+
+class EvaluationOut(Schema):
+    study: str
+    finished: dt.datetime | None
+    href: str = Field(description="The analysis page")
+    aspects: list[AspectOut]
+
+
 class BoardOut(Schema):
     counted_at: dt.datetime = Field(description="When the numbers were counted (boards are kept for a few minutes)")
     level: str
@@ -103,6 +125,7 @@ class BoardOut(Schema):
     income_change: list[tuple[str, int]]
     decile_shifts: list[tuple[int, int]]
     children: list[ChildOut]
+    evaluation: EvaluationOut | None = Field(description="The latest finished study the caller may read (province)")
 
 
 def _board_out(board: Board, counted_at: dt.datetime) -> BoardOut:
@@ -118,8 +141,15 @@ def _board_out(board: Board, counted_at: dt.datetime) -> BoardOut:
         report_month=board.groups.timeliness.month, figures=figures,
         trend=[p.__dict__ for p in board.companions.trend], grants=grants,
         income_change=board.families.distribution, decile_shifts=board.families.decile_shifts,
-        children=[build(ChildOut, c) for c in board.children],
+        children=[build(ChildOut, c) for c in board.children], evaluation=_evaluation_out(board.evaluation),
     )  # fmt: skip
+
+
+def _evaluation_out(headline: EvaluationHeadline | None) -> EvaluationOut | None:
+    if headline is None:
+        return None
+    aspects = [build(AspectOut, a) for a in headline.aspects]
+    return EvaluationOut(study=headline.study, finished=headline.finished, href=headline.href, aspects=aspects)
 
 
 @router.get("/dashboards/board", response={200: BoardOut, **ERRORS}, summary="A dashboard's numbers")

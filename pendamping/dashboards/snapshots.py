@@ -21,7 +21,7 @@ from pendamping.dashboards.area import KECAMATAN, PROVINCE, Area
 from pendamping.dashboards.board import Board, dashboard
 from pendamping.dashboards.period import Period
 
-VERSION = 2  # bump when Board's shape changes, so no stale pickle is read back
+VERSION = 3  # bump when Board's shape changes, so no stale pickle is read back
 
 
 def _seconds() -> int:

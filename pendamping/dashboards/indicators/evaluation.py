@@ -1,5 +1,8 @@
 """The latest evaluation study's headline: per aspect, whether the treatment arm changed more than the control
-arm (difference-in-differences, Holm-adjusted p) and by how much, from the newest finished analysis."""
+arm (difference-in-differences, Holm-adjusted p) and by how much: in points (the DiD with its 95 % CI) and as an
+effect size that needs no scale, the probability that a treatment companion's change beats a control companion's
+(the Mann-Whitney test's own effect size, ties counted half: 0.5 is no effect, 1.0 every treatment companion
+ahead), from the newest finished analysis."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pendamping.evaluation.models import Analysis
 
@@ -20,6 +24,13 @@ class AspectLine:
     ci_low: float | None
     ci_high: float | None
     p_adjusted: float | None
+    superiority: float | None  # P(treatment change > control change) + half the ties; 0.5 = no effect
+
+    @property
+    def verdict(self) -> str:
+        if not self.testable:
+            return _("not testable")
+        return _("yes, significant") if self.significant else _("not significant")
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,26 @@ class EvaluationHeadline:
     finished: Any
     href: str
     aspects: list[AspectLine]
+
+
+def evaluation_header() -> list[str]:
+    """The columns of the headline's table in the reports (the page's table says the same)."""
+    return [
+        _("Aspect"),
+        _("Treatment changed more than control?"),
+        _("Difference-in-differences (points)"),
+        _("95% CI, low"),
+        _("95% CI, high"),
+        _("Effect size (A)"),
+        _("adjusted p"),
+    ]
+
+
+def superiority_note() -> str:
+    return _(
+        "The chance that a treatment companion changed more than a control companion: 0.5 is no effect, "
+        "1 every treatment companion ahead."
+    )
 
 
 def _number(value: Any) -> float | None:
@@ -45,6 +76,7 @@ def _line(row: dict[str, Any]) -> AspectLine:
         ci_low=_number(low),
         ci_high=_number(high),
         p_adjusted=_number(row.get("p_adjusted")),
+        superiority=_number(effects.get("probability_x_above_y")),
     )
 
 

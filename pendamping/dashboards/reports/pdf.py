@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from pendamping.core.pdf import Document
 from pendamping.dashboards.indicators.base import Figure
+from pendamping.dashboards.indicators.evaluation import evaluation_header, superiority_note
 from pendamping.dashboards.reports.content import ReportContent
 from pendamping.dashboards.templatetags.dashboards import amount, signed
 
@@ -105,6 +106,25 @@ def _children(doc: Document, content: ReportContent) -> None:
     doc.table(header, rows)
 
 
+def _dec(value: float | None, places: int) -> str:
+    return "–" if value is None else number_format(value, decimal_pos=places)
+
+
+def _evaluation(doc: Document, content: ReportContent) -> None:
+    if (e := content.board.evaluation) is None:  # a regency's report, or a reader who may read no study
+        return
+    doc.heading(_("Latest evaluation study"))
+    doc.paragraph(e.study)
+    header = evaluation_header()
+    rows = [
+        [a.title, a.verdict, _dec(a.did, 1), _dec(a.ci_low, 1), _dec(a.ci_high, 1), _dec(a.superiority, 2),
+         _dec(a.p_adjusted, 4)]
+        for a in e.aspects
+    ]  # fmt: skip
+    _table(doc, header, rows)
+    doc.paragraph(f"{_('Effect size (A)')}: {superiority_note()}")
+
+
 def _lists(doc: Document, content: ReportContent) -> None:
     doc.heading(
         _("Companions needing coaching") + (f" ({content.coaching_quarter})" if content.coaching_quarter else "")
@@ -124,6 +144,6 @@ def _lists(doc: Document, content: ReportContent) -> None:
 def report_pdf(content: ReportContent) -> bytes:
     made = date_format(timezone.localtime(content.made_at), "DATETIME_FORMAT")
     doc = Document(title=content.title, subtitle=_("Made on %(when)s by Pendamping") % {"when": made})
-    for part in (_headline, _groups, _money, _families, _children, _lists):
+    for part in (_headline, _groups, _money, _families, _evaluation, _children, _lists):
         part(doc, content)
     return doc.output()

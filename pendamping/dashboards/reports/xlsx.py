@@ -11,6 +11,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from pendamping.dashboards.board import board_figures
+from pendamping.dashboards.indicators.evaluation import EvaluationHeadline, evaluation_header
 from pendamping.dashboards.reports.content import ReportContent
 from pendamping.exchange.exports.cells import neutralise
 
@@ -84,5 +85,11 @@ def report_xlsx(content: ReportContent) -> bytes:
         [_("KUBE code"), _("KUBE"), _("Village"), _("Regency / city")],
         ([g.code, g.name, g.desa.name, g.regency.name] for g in content.missing.iterator(chunk_size=2000)),
     )
+    if b.evaluation is not None:  # the province's report: the latest study its reader may read
+        book.sheet(_("Evaluation"), [*evaluation_header(), _("Study")], _evaluation_rows(b.evaluation))
     book.book.close()
     return stream.getvalue()
+
+
+def _evaluation_rows(e: EvaluationHeadline) -> list[list[Any]]:
+    return [[a.title, a.verdict, a.did, a.ci_low, a.ci_high, a.superiority, a.p_adjusted, e.study] for a in e.aspects]
