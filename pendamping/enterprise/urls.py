@@ -1,4 +1,4 @@
-from pendamping.enterprise.views import classification, grant_use, ledger, reports, welfare
+from pendamping.enterprise.views import classification, grant_use, iks_entries, ledger, reports, welfare
 
 app_name = "enterprise"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *ledger.urlpatterns,
     *classification.urlpatterns,
     *welfare.urlpatterns,
+    *iks_entries.urlpatterns,
 ]

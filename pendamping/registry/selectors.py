@@ -1,7 +1,5 @@
 """Registry reads: scoped, filtered, with the joins a page needs and no query per row."""
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,45 +7,11 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Upper
 
 from pendamping.accounts.models import Role
+from pendamping.core.filters import Days, region_code
 from pendamping.registry.models import Family, FamilyTally, Grant, Group, Membership, Tranche
 from pendamping.registry.services.tally import family_tally_compact
 
 ORDERINGS = {"name", "-name", "created", "-created"}
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-def _day(value: str) -> dt.date | None:
-    """The day written YYYY-MM-DD, or None (malformed, or no such day: 2026-02-30). The pattern comes first:
-    Python 3.11's fromisoformat also reads 20260131 and 2026-W05-1, which no date input sends."""
-    if not ISO_DAY.fullmatch(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class Days:
-    """Days from `start` to `end`, both included; an end left open is None. False when neither end is a real day,
-    so the list is not narrowed."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    @classmethod
-    def of(cls, first: str, last: str) -> "Days":
-        """A malformed or impossible day is dropped, as a malformed region code is: it narrows nothing."""
-        return cls(_day(first), _day(last))
-
-    def __bool__(self) -> bool:
-        return bool(self.start or self.end)
-
-    def q(self, field: str) -> Q:
-        if self.start and self.end and self.start > self.end:
-            return Q(pk__in=[])  # a range that ends before it begins holds nothing
-        bounds = {f"{field}__gte": self.start, f"{field}__lte": self.end}
-        return Q(**{lookup: day for lookup, day in bounds.items() if day})
 
 
 @dataclass(frozen=True)
@@ -85,18 +49,12 @@ class RegistryFilters:
         return Days.of(self.spent_from, self.spent_to)
 
 
-def _code(value: str, dots: int) -> str | None:
-    """Accept a region code of the right depth only, so a forged filter cannot widen a query."""
-    pattern = r"\d{2}" + r"\.\d{2}" * min(dots, 2) + (r"\.\d{4}" if dots == 3 else "")
-    return value if re.fullmatch(pattern, value) else None
-
-
 def _region_filters(qs: QuerySet[Any], f: RegistryFilters, *, desa: str, regency: str) -> QuerySet[Any]:
-    if code := _code(f.regency, 1):
+    if code := region_code(f.regency, 1):
         qs = qs.filter(**{regency: code})
-    if code := _code(f.kecamatan, 2):
+    if code := region_code(f.kecamatan, 2):
         qs = qs.filter(**{f"{desa}__parent_id": code})
-    if code := _code(f.desa, 3):
+    if code := region_code(f.desa, 3):
         qs = qs.filter(**{desa: code})
     return qs
 
@@ -146,12 +104,12 @@ def family_count(*, user: Any, filters: RegistryFilters) -> int | None:
     """What `family_list(user=user, filters=filters).count()` says, read from the family tally when only the
     regency and the status filter the list: a few rows instead of every family of the regencies. None when any
     other filter applies, or for a companion (whose families are those of their KUBE): count the list itself."""
-    if filters.q or _code(filters.kecamatan, 2) or _code(filters.desa, 3):
+    if filters.q or region_code(filters.kecamatan, 2) or region_code(filters.desa, 3):
         return None
     if getattr(user, "role", None) == Role.COMPANION and not getattr(user, "is_superuser", False):
         return None
     qs = FamilyTally.objects.visible_to(user)
-    if code := _code(filters.regency, 1):
+    if code := region_code(filters.regency, 1):
         qs = qs.filter(regency_code=code)
     if filters.status in Family.Status.values:
         qs = qs.filter(status=filters.status)

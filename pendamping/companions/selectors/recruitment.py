@@ -5,7 +5,6 @@ that are not drafts, and nothing of the applications.
 The pages and the API import the choices they show from here (a door reaches models only through services
 and selectors)."""
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pendamping.companions.models import Application, ApplicationScore, Call, CallQuota, Companion, Criterion
+from pendamping.core.filters import Days, region_code
 
 CallStatus = Call.Status
 ApplicationStatus = Application.Status
@@ -176,31 +176,15 @@ class AllApplicationFilters:
         return cls(**{k: str(params.get(k, "") or "").strip()[:60] for k in cls.__dataclass_fields__})
 
 
-def _region_code(value: str, dots: int) -> str | None:
-    """A Kemendagri code of the right depth (35.78, 35.78.01, 35.78.01.1001), else None."""
-    pattern = r"[0-9]{2}" + r"\.[0-9]{2}" * min(dots, 2) + (r"\.[0-9]{4}" if dots == 3 else "")
-    return value if re.fullmatch(pattern, value) else None
-
-
-def _day(value: str) -> dt.date | None:
-    """YYYY-MM-DD only: fromisoformat alone would also take 20260701 or 2026-W27-3, which no link sends."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:  # 2026-02-30
-        return None
-
-
 def _place(qs: QuerySet[Application], f: AllApplicationFilters) -> QuerySet[Application]:
     """A village or kecamatan selects the applicants living there, whatever regency they applied for: the
     dashboards count a kecamatan's applications so, and send its regency along only as the selects' parent."""
-    desa, kecamatan = _region_code(f.desa, 3), _region_code(f.kecamatan, 2)
+    desa, kecamatan = region_code(f.desa, 3), region_code(f.kecamatan, 2)
     if desa:
         qs = qs.filter(home_desa_id=desa)
     if kecamatan:
         qs = qs.filter(home_desa__parent_id=kecamatan)
-    if not (desa or kecamatan) and (regency := _region_code(f.regency, 1)):
+    if not (desa or kecamatan) and (regency := region_code(f.regency, 1)):
         qs = qs.filter(regency_id=regency)
     return qs
 
@@ -211,10 +195,7 @@ def application_list_all(*, user: Any, filters: AllApplicationFilters) -> QueryS
     qs = _place(Application.objects.visible_to(user), filters)
     if filters.status in ApplicationStatus.values:
         qs = qs.filter(status=filters.status)
-    if since := _day(filters.received_from):
-        qs = qs.filter(created_at__date__gte=since)
-    if until := _day(filters.received_to):
-        qs = qs.filter(created_at__date__lte=until)
+    qs = qs.filter(Days.of(filters.received_from, filters.received_to).q("created_at__date"))
     if re.fullmatch(r"[0-9]{1,18}", filters.call):  # longer would not fit the bigint key
         qs = qs.filter(call_id=int(filters.call))
     qs = _search(qs, filters.q)

@@ -83,10 +83,13 @@ def _iks(user: Any, area: Area, period: Period) -> tuple[Figure, Figure, Figure]
             used=Sum("amount", filter=outflow & inside),
         ).items()
     }
-    href = list_url("enterprise:iks_status", area)
+    days = {"on_from": period.start.isoformat(), "on_to": period.last_day.isoformat()}
+    collected = list_url("enterprise:iks_entries", area, kind=IksEntry.Kind.IN, **days)
+    used = list_url("enterprise:iks_entries", area, kind=IksEntry.Kind.OUT, **days)
+    href = list_url("enterprise:iks_status", area)  # each KUBE's balance
     return (
-        Figure(_("IKS collected"), totals["collected"], href, "Rp", "iks_collected"),
-        Figure(_("IKS used"), totals["used"], href, "Rp", "iks_used"),
+        Figure(_("IKS collected"), totals["collected"], collected, "Rp", "iks_collected"),
+        Figure(_("IKS used"), totals["used"], used, "Rp", "iks_used"),
         Figure(_("IKS balance at the period's end"), totals["inflow"] - totals["outflow"], href, "Rp", "iks_balance"),
     )
 

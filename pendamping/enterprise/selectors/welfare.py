@@ -1,12 +1,12 @@
 """The families' welfare change since joining a KUBE, as a list: the rows behind the dashboards' family figures
 (followed up, moved up or down a welfare decile), so an officer can open them and see who is worse off."""
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, QuerySet
 
+from pendamping.core.filters import region_code
 from pendamping.enterprise.models import WelfareChange
 
 SHIFTS = {"up": {"decile_shift__gt": 0}, "down": {"decile_shift__lt": 0}, "same": {"decile_shift": 0}}
@@ -35,12 +35,12 @@ def welfare_change_list(*, user: Any, filters: WelfareFilters) -> QuerySet[Welfa
     """Families with a record at joining and a later one, in the user's regencies. Region codes are taken only in
     their exact shape, so a forged filter can narrow the list but never widen it."""
     qs = WelfareChange.objects.visible_to(user).select_related("family", "family__desa", "kecamatan", "regency")
-    if re.fullmatch(r"\d{2}\.\d{2}", filters.regency):
-        qs = qs.filter(regency_id=filters.regency)
-    if re.fullmatch(r"\d{2}\.\d{2}\.\d{2}", filters.kecamatan):
-        qs = qs.filter(kecamatan_id=filters.kecamatan)
-    if re.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", filters.desa):
-        qs = qs.filter(family__desa_id=filters.desa)
+    if code := region_code(filters.regency, 1):
+        qs = qs.filter(regency_id=code)
+    if code := region_code(filters.kecamatan, 2):
+        qs = qs.filter(kecamatan_id=code)
+    if code := region_code(filters.desa, 3):
+        qs = qs.filter(family__desa_id=code)
     if filters.shift in SHIFTS:
         qs = qs.filter(**SHIFTS[filters.shift])
     return qs.order_by(*ORDERS.get(filters.order, ORDERS["change"]))

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from pendamping.accounts.models import User
 from pendamping.accounts.services import token_create
+from pendamping.core.filters import Days
 from pendamping.dashboards.area import area_get
 from pendamping.dashboards.indicators.groups import group_figures
 from pendamping.dashboards.period import parse_period
 from pendamping.registry.models import Group
-from pendamping.registry.selectors import Days
 from pendamping.registry.tests.factories import MALANG_VILLAGE, SURABAYA_VILLAGE, GroupFactory, village
 
 pytestmark = pytest.mark.django_db
