@@ -89,7 +89,7 @@ class ChildOut(Schema):
     performing_well: float | None
 
 
-class AspectOut(Schema):
+class DashboardAspectOut(Schema):
     title: str
     testable: bool
     significant: bool = Field(description="The treatment arm changed more than the control arm (Holm-adjusted p < α)")
@@ -103,11 +103,11 @@ class AspectOut(Schema):
     p_adjusted: float | None
 
 
-class EvaluationOut(Schema):
+class DashboardEvaluationOut(Schema):
     study: str
     finished: dt.datetime | None
     href: str = Field(description="The analysis page")
-    aspects: list[AspectOut]
+    aspects: list[DashboardAspectOut]
 
 
 class BoardOut(Schema):
@@ -125,7 +125,9 @@ class BoardOut(Schema):
     income_change: list[tuple[str, int]]
     decile_shifts: list[tuple[int, int]]
     children: list[ChildOut]
-    evaluation: EvaluationOut | None = Field(description="The latest finished study the caller may read (province)")
+    evaluation: DashboardEvaluationOut | None = Field(
+        description="The latest finished study the caller may read (province)"
+    )
 
 
 def _board_out(board: Board, counted_at: dt.datetime) -> BoardOut:
@@ -145,11 +147,11 @@ def _board_out(board: Board, counted_at: dt.datetime) -> BoardOut:
     )  # fmt: skip
 
 
-def _evaluation_out(headline: EvaluationHeadline | None) -> EvaluationOut | None:
+def _evaluation_out(headline: EvaluationHeadline | None) -> DashboardEvaluationOut | None:
     if headline is None:
         return None
-    aspects = [build(AspectOut, a) for a in headline.aspects]
-    return EvaluationOut(study=headline.study, finished=headline.finished, href=headline.href, aspects=aspects)
+    aspects = [build(DashboardAspectOut, a) for a in headline.aspects]
+    return DashboardEvaluationOut(study=headline.study, finished=headline.finished, href=headline.href, aspects=aspects)
 
 
 @router.get("/dashboards/board", response={200: BoardOut, **ERRORS}, summary="A dashboard's numbers")
