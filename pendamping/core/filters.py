@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 # [0-9], not \d: \d would take other scripts' digits, which no code or date input has.
 _REGION = {1: r"[0-9]{2}\.[0-9]{2}", 2: r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", 3: r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}"}
@@ -18,6 +21,18 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def region_code(value: str, dots: int) -> str | None:
     """The code of a regency (1 dot: 35.78), kecamatan (2: 35.78.01) or desa (3: 35.78.01.1001), else None."""
     return value if re.fullmatch(_REGION[dots], value or "") else None
+
+
+def in_region(qs: QS, *, regency: str, kecamatan: str, desa: str, regency_field: str, desa_field: str) -> QS:
+    """The rows in each well-formed region given; `regency_field` and `desa_field` lead to the row's regency code
+    and village (a kecamatan is the village's parent)."""
+    if code := region_code(regency, 1):
+        qs = qs.filter(**{regency_field: code})
+    if code := region_code(kecamatan, 2):
+        qs = qs.filter(**{f"{desa_field}__parent_id": code})
+    if code := region_code(desa, 3):
+        qs = qs.filter(**{desa_field: code})
+    return qs
 
 
 def iso_day(value: str) -> dt.date | None:

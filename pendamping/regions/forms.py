@@ -27,14 +27,18 @@ def _children(parent: str, level: str) -> list[tuple[str, str]]:
 def cascade_regions(form: forms.Form, *, user: Any, values: Any, blank: list[Any], all_label: bool = False) -> None:
     """Fill the form's regency → kecamatan → desa selects from the current values; each select reloads the next
     one's options through htmx (registry:region_options). A code outside the user's regencies, or not under the
-    chosen parent, yields no children, so a forged value cannot widen the lists."""
+    chosen parent, yields no children, so a forged value cannot widen the lists. A form may stop at the kecamatan
+    (no `desa` field)."""
     choices = regency_choices(user)
     kec = _children(values.get("regency", ""), Region.Level.DISTRICT) if values.get("regency") in dict(choices) else []
     desa = _children(values.get("kecamatan", ""), Region.Level.VILLAGE) if values.get("kecamatan") in dict(kec) else []
     for name, options in (("regency", choices), ("kecamatan", kec), ("desa", desa)):
-        form.fields[name].widget.choices = blank + options
+        if name in form.fields:
+            form.fields[name].widget.choices = blank + options
     # hx-push-url and hx-swap are set so the selects do not inherit the filter form's settings.
     for name, target in (("regency", "#id_kecamatan"), ("kecamatan", "#id_desa")):
+        if target[4:] not in form.fields:
+            continue
         attrs = {"hx-get": OPTIONS_URL, "hx-target": target, "hx-swap": "innerHTML", "hx-push-url": "false"}
         if all_label:
             attrs["hx-vals"] = '{"blank": "all"}'

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Upper
 
 from pendamping.accounts.models import Role
-from pendamping.core.filters import Days, region_code
+from pendamping.core.filters import Days, in_region, region_code
 from pendamping.registry.models import Family, FamilyTally, Grant, Group, Membership, Tranche
 from pendamping.registry.services.tally import family_tally_compact
 
@@ -50,13 +50,7 @@ class RegistryFilters:
 
 
 def _region_filters(qs: QuerySet[Any], f: RegistryFilters, *, desa: str, regency: str) -> QuerySet[Any]:
-    if code := region_code(f.regency, 1):
-        qs = qs.filter(**{regency: code})
-    if code := region_code(f.kecamatan, 2):
-        qs = qs.filter(**{f"{desa}__parent_id": code})
-    if code := region_code(f.desa, 3):
-        qs = qs.filter(**{desa: code})
-    return qs
+    return in_region(qs, regency=f.regency, kecamatan=f.kecamatan, desa=f.desa, regency_field=regency, desa_field=desa)
 
 
 def digits_from(field: str, prefix: str) -> Q:

@@ -7,9 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pendamping.core.web import DATE
-from pendamping.regions.forms import OPTIONS_URL, regency_choices
-from pendamping.regions.models import Region
-from pendamping.regions.selectors import region_children
+from pendamping.regions.forms import cascade_regions
 
 ALL = [("", _("all"))]
 
@@ -26,23 +24,5 @@ class AreaPeriodFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
-        regencies = regency_choices(user)
-        regency = (data or {}).get("regency", "")
-        # Only a regency of the user's has its kecamatan offered, as on the registry lists (regions.forms).
-        offered = regency in dict(regencies)
-        kecamatan = (
-            region_children(parent_code=regency, level=Region.Level.DISTRICT) if offered else Region.objects.none()
-        )
-        self.fields["regency"].widget.choices = ALL + regencies
-        self.fields["kecamatan"].widget.choices = ALL + [(r.code, r.name) for r in kecamatan]
-        # The region options endpoint refills the kecamatan select, then tells the filter bar to refresh the list;
-        # hx-push-url and hx-swap are set so the select does not inherit the filter form's settings.
-        self.fields["regency"].widget.attrs.update(
-            {
-                "hx-get": OPTIONS_URL,
-                "hx-target": "#id_kecamatan",
-                "hx-swap": "innerHTML",
-                "hx-push-url": "false",
-                "hx-vals": '{"blank": "all"}',
-            }
-        )
+        # The registry lists' cascade, stopping at the kecamatan: only a regency of the user's offers its kecamatan.
+        cascade_regions(self, user=user, values=data or {}, blank=ALL, all_label=True)

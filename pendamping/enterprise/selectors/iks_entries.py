@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from pendamping.core.filters import Days, region_code
+from pendamping.core.filters import Days, in_region
 from pendamping.enterprise.models import IksEntry
 
 
@@ -27,12 +27,15 @@ class IksEntryFilters:
 def iks_entry_list(*, user: Any, filters: IksEntryFilters) -> QuerySet[IksEntry]:
     """Newest first. The region is the KUBE's, as the dashboards count it; malformed filters filter nothing."""
     qs = IksEntry.objects.visible_to(user).select_related("group", "group__desa", "group__regency")
-    if code := region_code(filters.regency, 1):
-        qs = qs.filter(group__regency_id=code)
-    if code := region_code(filters.kecamatan, 2):
-        qs = qs.filter(group__desa__parent_id=code)
-    if code := region_code(filters.desa, 3):
-        qs = qs.filter(group__desa_id=code)
+    f = filters
+    qs = in_region(
+        qs,
+        regency=f.regency,
+        kecamatan=f.kecamatan,
+        desa=f.desa,
+        regency_field="group__regency_id",
+        desa_field="group__desa",
+    )
     if filters.kind in IksEntry.Kind.values:
         qs = qs.filter(kind=filters.kind)
     return qs.filter(Days.of(filters.on_from, filters.on_to).q("on")).order_by("-on", "-id")
